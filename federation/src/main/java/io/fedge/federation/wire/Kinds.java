@@ -1,0 +1,23 @@
+package io.fedge.federation.wire;
+
+import java.util.regex.Pattern;
+
+/** Message kinds: the last topic level, and the {@code type} of the envelope. */
+public final class Kinds {
+  /** device -> hub, periodic liveness and resource figures; only the latest matters. */
+  public static final String HEARTBEAT = "heartbeat";
+  /** device -> hub, durable facts about the device (started, renewed, ...); each delivered once. */
+  public static final String EVENT = "event";
+  /** device -> hub, retained-style online/offline status; also the MQTT will message. */
+  public static final String STATUS = "status";
+  /** hub -> device, a protocol error reply naming what was refused and why. */
+  public static final String ERROR = "error";
+
+  private static final Pattern KIND = Pattern.compile("[a-z][a-z0-9-]{0,31}");
+
+  private Kinds() {}
+
+  public static boolean isValid(String kind) {
+    return kind != null && KIND.matcher(kind).matches();
+  }
+}
