@@ -1,0 +1,328 @@
+package io.fedge.hub;
+
+import io.fedge.hub.api.HttpApi;
+import io.fedge.hub.api.OpsAuth;
+import io.fedge.hub.broker.BrokerIdentity;
+import io.fedge.hub.broker.BrokerListener;
+import io.fedge.hub.broker.BrokerSettings;
+import io.fedge.hub.broker.DeviceAccess;
+import io.fedge.hub.broker.EmbeddedBroker;
+import io.fedge.hub.config.HubConfig;
+import io.fedge.hub.db.Database;
+import io.fedge.hub.db.JdbcHubStore;
+import io.fedge.hub.db.Migrations;
+import io.fedge.hub.fleet.DeviceAdmin;
+import io.fedge.hub.fleet.FleetService;
+import io.fedge.hub.mqtt.HubMqttClient;
+import io.fedge.federation.wire.WireCodec;
+import io.fedge.provisioning.CertificateAuthority;
+import io.fedge.provisioning.EnrollmentService;
+import io.fedge.provisioning.EnrollmentSettings;
+import io.fedge.provisioning.Pem;
+import io.fedge.provisioning.RateLimiter;
+import io.fedge.provisioning.TlsContexts;
+import io.fedge.provisioning.store.DeviceRecord;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ClientAuth;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The hub, assembled in one readable place:
+ *
+ * <ol>
+ *   <li>data directory, database (SQLite file by default, PostgreSQL for scale-out), migrations
+ *   <li>certificate authority (root + device-issuing intermediate, made on first start)
+ *   <li>TLS identities of this replica: HTTPS server certificate and MQTT service certificate, issued
+ *       fresh at each start and kept in memory only
+ *   <li>embedded MQTT 5 broker: TLS with required client certificates, identity and topic ACLs
+ *   <li>the hub's own MQTT client on the shared subscription, feeding the fleet service
+ *   <li>HTTPS: enrollment, ops REST API, health
+ * </ol>
+ */
+public final class Hub implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Hub.class);
+
+  private final HubConfig config;
+  private final Clock clock = Clock.systemUTC();
+  private final ScheduledExecutorService scheduler =
+      Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "hub-scheduler"));
+  private Database db;
+  private EmbeddedBroker broker;
+  private HubMqttClient mqtt;
+  private Vertx vertx;
+  private HttpServer http;
+  private volatile boolean ready;
+
+  public Hub(HubConfig config) {
+    this.config = config;
+  }
+
+  public void start() throws Exception {
+    long t0 = System.nanoTime();
+    Path data = config.dataDir();
+    Files.createDirectories(data);
+    restrict(data);
+
+    db = Database.open(config.dbUrl());
+    Migrations.apply(db);
+    JdbcHubStore store = new JdbcHubStore(db);
+
+    CertificateAuthority ca = CertificateAuthority.loadOrCreate(data.resolve("ca"), clock);
+    String opsToken = opsToken(data);
+
+    EnrollmentService enrollment =
+        new EnrollmentService(
+            ca,
+            store,
+            new RateLimiter(
+                new RateLimiter.Settings(
+                    config.enrollRatePerSource(),
+                    config.enrollBurst(),
+                    config.enrollRateGlobal(),
+                    Math.max(config.enrollBurst(), (int) Math.ceil(config.enrollRateGlobal())),
+                    100_000,
+                    Duration.ofMinutes(10))),
+            clock,
+            new EnrollmentSettings(config.deviceCertLifetime(), Duration.ofDays(365)));
+    FleetService fleet = new FleetService(store, clock, config.replicaId());
+
+    // MQTT broker with this replica's server certificate; devices must present ours-issued certificates.
+    KeyPair brokerKey = newKey();
+    X509Certificate brokerCert = ca.issueServer(brokerKey.getPublic(), dnsNames(), ipAddresses(), Duration.ofDays(90));
+    DeviceAccess access = (identity, cert) -> mayConnect(store, identity);
+    BrokerListener listener =
+        new BrokerListener() {
+          @Override
+          public void onConnected(String clientId) {
+            scheduler.execute(() -> fleet.onConnected(clientId));
+          }
+
+          @Override
+          public void onDisconnected(String clientId) {
+            scheduler.execute(() -> fleet.onDisconnected(clientId));
+          }
+        };
+    broker =
+        new EmbeddedBroker(
+            new BrokerSettings(
+                data.resolve("broker"),
+                config.mqttBind(),
+                config.mqttPort(),
+                brokerKey.getPrivate(),
+                ca.chainFor(brokerCert),
+                ca.root(),
+                256 * 1024),
+            access,
+            listener);
+    broker.start();
+
+    KeyPair serviceKey = newKey();
+    X509Certificate serviceCert = ca.issueService(serviceKey.getPublic(), config.replicaId(), Duration.ofDays(30));
+    mqtt =
+        new HubMqttClient(
+            "ssl://" + loopbackOr(config.mqttBind()) + ":" + broker.port(),
+            config.replicaId(),
+            TlsContexts.mutual(serviceKey.getPrivate(), ca.chainFor(serviceCert), ca.root()).getSocketFactory(),
+            fleet);
+    mqtt.start();
+
+    DeviceAdmin admin = new DeviceAdmin(enrollment, store, broker::disconnect);
+    String hubUrl = "https://" + hostForUrl(config.publicHosts().get(0)) + ":" + config.httpPort();
+    vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2).setWorkerPoolSize(8));
+    HttpApi api =
+        new HttpApi(
+            vertx,
+            enrollment,
+            store,
+            store,
+            admin,
+            new OpsAuth(opsToken),
+            new HttpApi.HubInfo(
+                hubUrl, ca.rootFingerprint(), config.mqttAdvertisedHost(), config.mqttAdvertisedPort(), config.claimTokenDefaultTtl()),
+            () -> ready && mqtt.isConnected());
+    KeyPair httpKey = newKey();
+    X509Certificate httpCert = ca.issueServer(httpKey.getPublic(), dnsNames(), ipAddresses(), Duration.ofDays(90));
+    HttpServerOptions opts =
+        new HttpServerOptions()
+            .setSsl(true)
+            .setKeyCertOptions(
+                new PemKeyCertOptions()
+                    .addKeyValue(Buffer.buffer(Pem.privateKey(httpKey.getPrivate())))
+                    .addCertValue(Buffer.buffer(Pem.certificates(ca.chainFor(httpCert)))))
+            .setTrustOptions(new PemTrustOptions().addCertValue(Buffer.buffer(Pem.certificate(ca.root()))))
+            .setClientAuth(ClientAuth.REQUEST)
+            .setEnabledSecureTransportProtocols(java.util.Set.of("TLSv1.3", "TLSv1.2"));
+    http =
+        vertx.createHttpServer(opts)
+            .requestHandler(api.router())
+            .listen(config.httpPort(), config.httpBind())
+            .toCompletionStage()
+            .toCompletableFuture()
+            .get(15, TimeUnit.SECONDS);
+
+    long sweep = Math.max(1000, config.heartbeatTimeout().toMillis() / 3);
+    scheduler.scheduleWithFixedDelay(() -> safely(() -> fleet.sweepStale(config.heartbeatTimeout())), sweep, sweep, TimeUnit.MILLISECONDS);
+
+    ready = true;
+    Map<String, Object> run = new LinkedHashMap<>();
+    run.put("hubUrl", hubUrl);
+    run.put("httpPort", http.actualPort());
+    run.put("mqttPort", broker.port());
+    run.put("caFingerprint", ca.rootFingerprint());
+    run.put("opsTokenFile", data.resolve("ops-token").toString());
+    run.put("pid", ProcessHandle.current().pid());
+    writeRunInfo(data, run);
+    LOG.info(
+        "hub {} ready in {} ms: https {}:{} mqtts {}:{} CA {}",
+        config.replicaId(),
+        (System.nanoTime() - t0) / 1_000_000,
+        config.httpBind(),
+        http.actualPort(),
+        config.mqttBind(),
+        broker.port(),
+        ca.rootFingerprint());
+  }
+
+  private static boolean mayConnect(JdbcHubStore store, BrokerIdentity identity) {
+    if (identity.role() == BrokerIdentity.Role.SERVICE) {
+      return true; // service certificates are only ever issued by this hub, to its own replicas
+    }
+    Optional<DeviceRecord> d = store.findDevice(identity.id());
+    return d.isPresent() && !d.get().revoked();
+  }
+
+  /** The ops token: from configuration, or made on first start and kept 0600 in the data dir. */
+  private String opsToken(Path data) throws IOException {
+    if (config.opsToken() != null) {
+      return config.opsToken();
+    }
+    Path f = data.resolve("ops-token");
+    if (Files.exists(f)) {
+      return Files.readString(f).trim();
+    }
+    byte[] b = new byte[32];
+    new SecureRandom().nextBytes(b);
+    String token = Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    Pem.writeSecret(f, token + "\n");
+    LOG.info("made a new ops token; it is in {}", f);
+    return token;
+  }
+
+  private List<String> dnsNames() {
+    List<String> out = new ArrayList<>();
+    for (String h : config.publicHosts()) {
+      if (!isIp(h)) {
+        out.add(h);
+      }
+    }
+    return out;
+  }
+
+  private List<String> ipAddresses() {
+    List<String> out = new ArrayList<>();
+    for (String h : config.publicHosts()) {
+      if (isIp(h)) {
+        out.add(h);
+      }
+    }
+    return out;
+  }
+
+  private static boolean isIp(String h) {
+    return h.matches("[0-9.]+") || h.contains(":");
+  }
+
+  private static String hostForUrl(String h) {
+    return h.contains(":") ? "[" + h + "]" : h;
+  }
+
+  private static String loopbackOr(String bind) {
+    return "0.0.0.0".equals(bind) || "::".equals(bind) ? InetAddress.getLoopbackAddress().getHostAddress() : bind;
+  }
+
+  private static KeyPair newKey() throws Exception {
+    KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+    g.initialize(new ECGenParameterSpec("secp256r1"));
+    return g.generateKeyPair();
+  }
+
+  private static void writeRunInfo(Path data, Map<String, Object> info) throws IOException {
+    Path run = data.resolve("run");
+    Files.createDirectories(run);
+    Path tmp = run.resolve("hub.json.tmp");
+    Files.write(tmp, WireCodec.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(info));
+    Files.move(tmp, run.resolve("hub.json"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  private static void restrict(Path dir) {
+    try {
+      Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+    } catch (IOException | UnsupportedOperationException e) {
+      LOG.warn("cannot restrict permissions of {}: {}", dir, e.toString());
+    }
+  }
+
+  private static void safely(Runnable r) {
+    try {
+      r.run();
+    } catch (RuntimeException e) {
+      LOG.warn("periodic task failed: {}", e.toString());
+    }
+  }
+
+  @Override
+  public void close() {
+    ready = false;
+    try {
+      Files.deleteIfExists(config.dataDir().resolve("run").resolve("hub.json"));
+    } catch (IOException e) {
+      LOG.debug("run file", e);
+    }
+    scheduler.shutdownNow();
+    if (http != null) {
+      http.close().toCompletionStage().toCompletableFuture().orTimeout(5, TimeUnit.SECONDS).exceptionally(t -> null).join();
+    }
+    if (mqtt != null) {
+      mqtt.close();
+    }
+    if (broker != null) {
+      broker.stop();
+    }
+    if (vertx != null) {
+      vertx.close().toCompletionStage().toCompletableFuture().orTimeout(5, TimeUnit.SECONDS).exceptionally(t -> null).join();
+    }
+    if (db != null) {
+      db.close();
+    }
+    LOG.info("hub stopped");
+  }
+}

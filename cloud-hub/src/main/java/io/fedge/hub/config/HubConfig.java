@@ -1,0 +1,69 @@
+package io.fedge.hub.config;
+
+import io.fedge.federation.config.Settings;
+import io.fedge.federation.wire.Ids;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Every setting of the hub, read once at start. Keys and defaults are documented in
+ * docs/configuration.md; environment variables {@code FEDGE_HUB_<KEY>} override the file.
+ */
+public record HubConfig(
+    Path dataDir,
+    String replicaId,
+    String httpBind,
+    int httpPort,
+    String mqttBind,
+    int mqttPort,
+    List<String> publicHosts,
+    String mqttAdvertisedHost,
+    int mqttAdvertisedPort,
+    String dbUrl,
+    String opsToken,
+    Duration deviceCertLifetime,
+    double enrollRatePerSource,
+    int enrollBurst,
+    double enrollRateGlobal,
+    Duration heartbeatTimeout,
+    Duration claimTokenDefaultTtl) {
+
+  public static final String ENV_PREFIX = "FEDGE_HUB";
+
+  public static HubConfig from(Settings s, Path dataDirOverride) {
+    Path data = dataDirOverride != null ? dataDirOverride : s.path("data.dir", Path.of(".fedge", "hub"));
+    data = data.toAbsolutePath().normalize();
+    String replica = s.string("replica.id", "hub-1");
+    if (!Ids.isValid(replica) || !replica.startsWith("hub-")) {
+      throw new Settings.ConfigException("replica.id must start with 'hub-' and use [a-z0-9-], got '" + replica + "'");
+    }
+    int httpPort = s.integer("http.port", 7443, 0, 65535);
+    int mqttPort = s.integer("mqtt.port", 8883, 0, 65535);
+    List<String> hosts = s.list("public.hosts", "localhost,127.0.0.1");
+    if (hosts.isEmpty()) {
+      throw new Settings.ConfigException("public.hosts must name at least one host name or IP address");
+    }
+    HubConfig c =
+        new HubConfig(
+            data,
+            replica,
+            s.string("http.bind", "127.0.0.1"),
+            httpPort,
+            s.string("mqtt.bind", "127.0.0.1"),
+            mqttPort,
+            hosts,
+            s.string("mqtt.advertised.host", hosts.get(0)),
+            s.integer("mqtt.advertised.port", mqttPort, 0, 65535),
+            s.string("db.url", "jdbc:sqlite:" + data.resolve("hub.db")),
+            s.string("ops.token", null),
+            s.duration("device.cert.lifetime", Duration.ofDays(30), Duration.ofSeconds(15)),
+            s.decimal("enroll.rate.per.source", 5.0, 0.01, 10_000),
+            s.integer("enroll.burst", 20, 1, 100_000),
+            s.decimal("enroll.rate.global", 200.0, 0.01, 100_000),
+            s.duration("heartbeat.timeout", Duration.ofSeconds(90), Duration.ofSeconds(3)),
+            s.duration("claim.token.default.ttl", Duration.ofDays(7), Duration.ofSeconds(1)));
+    s.rejectUnknownKeys();
+    return c;
+  }
+}

@@ -1,0 +1,170 @@
+package io.fedge.hub.mqtt;
+
+import io.fedge.federation.wire.Topics;
+import io.fedge.hub.fleet.FleetService;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import javax.net.SocketFactory;
+import javax.net.ssl.SSLSocketFactory;
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
+import org.eclipse.paho.mqttv5.client.MqttCallback;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The hub's own MQTT client: one member of the hub replicas' shared subscription to every device's
+ * {@code up} subtree. Messages are acknowledged to the broker only after the fleet service has
+ * stored them (manual acks), so a hub crash never loses an accepted message; they are processed on
+ * a worker thread so Paho's threads never wait on the database.
+ */
+public final class HubMqttClient implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(HubMqttClient.class);
+
+  private final MqttAsyncClient client;
+  private final MqttConnectionOptions options;
+  private final FleetService fleet;
+  private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> new Thread(r, "hub-mqtt-worker"));
+  private volatile boolean connected;
+
+  public HubMqttClient(String serverUri, String clientId, SSLSocketFactory tls, FleetService fleet) throws MqttException {
+    this.fleet = fleet;
+    this.client = new MqttAsyncClient(serverUri, clientId, new MemoryPersistence());
+    this.client.setManualAcks(true);
+    this.options = new MqttConnectionOptions();
+    options.setSocketFactory(new NoDelaySocketFactory(tls));
+    options.setCleanStart(false);
+    options.setSessionExpiryInterval(3600L);
+    options.setKeepAliveInterval(30);
+    options.setAutomaticReconnect(true);
+    options.setAutomaticReconnectDelay(1, 10);
+    options.setReceiveMaximum(1000);
+    client.setCallback(new Callback());
+  }
+
+  /** Connects and subscribes; returns once subscribed or throws. */
+  public void start() throws MqttException {
+    client.connect(options).waitForCompletion(15_000);
+  }
+
+  public boolean isConnected() {
+    return connected && client.isConnected();
+  }
+
+  private void subscribe() {
+    try {
+      client.subscribe(Topics.HUB_SHARED_UP, 1).waitForCompletion(10_000);
+      connected = true;
+      LOG.info("hub subscribed to {}", Topics.HUB_SHARED_UP);
+    } catch (MqttException e) {
+      LOG.error("hub could not subscribe to device messages", e);
+    }
+  }
+
+  private void handle(String topic, MqttMessage message) {
+    try {
+      Optional<FleetService.Reply> reply = fleet.onUpMessage(topic, message.getPayload());
+      if (reply.isPresent()) {
+        client.publish(reply.get().topic(), reply.get().payload(), 1, false);
+      }
+      client.messageArrivedComplete(message.getId(), message.getQos());
+    } catch (RuntimeException | MqttException e) {
+      // Not acknowledged: the broker redelivers after the next reconnect, and processing is idempotent.
+      LOG.error("could not process message on {}; it will be redelivered", topic, e);
+    }
+  }
+
+  @Override
+  public void close() {
+    connected = false;
+    worker.shutdown();
+    try {
+      worker.awaitTermination(5, TimeUnit.SECONDS);
+      if (client.isConnected()) {
+        client.disconnect().waitForCompletion(3_000);
+      }
+      client.close();
+    } catch (MqttException | InterruptedException e) {
+      LOG.debug("while closing the hub MQTT client", e);
+    }
+  }
+
+  private final class Callback implements MqttCallback {
+    @Override
+    public void disconnected(MqttDisconnectResponse r) {
+      connected = false;
+      LOG.warn("hub MQTT client disconnected: {}", r.getReasonString());
+    }
+
+    @Override
+    public void mqttErrorOccurred(MqttException e) {
+      LOG.warn("hub MQTT client error: {}", e.getMessage());
+    }
+
+    @Override
+    public void messageArrived(String topic, MqttMessage message) {
+      worker.execute(() -> handle(topic, message));
+    }
+
+    @Override
+    public void deliveryComplete(IMqttToken token) {}
+
+    @Override
+    public void connectComplete(boolean reconnect, String serverUri) {
+      // Subscribing from Paho's callback thread would deadlock on waitForCompletion; hand it off.
+      worker.execute(HubMqttClient.this::subscribe);
+    }
+
+    @Override
+    public void authPacketArrived(int reasonCode, MqttProperties properties) {}
+  }
+
+  /** Paho leaves Nagle on; MQTT control traffic is small and latency-bound. */
+  private static final class NoDelaySocketFactory extends SocketFactory {
+    private final SocketFactory delegate;
+
+    NoDelaySocketFactory(SocketFactory delegate) {
+      this.delegate = delegate;
+    }
+
+    private static java.net.Socket tune(java.net.Socket s) throws java.net.SocketException {
+      s.setTcpNoDelay(true);
+      return s;
+    }
+
+    @Override
+    public java.net.Socket createSocket() throws java.io.IOException {
+      return tune(delegate.createSocket());
+    }
+
+    @Override
+    public java.net.Socket createSocket(String host, int port) throws java.io.IOException {
+      return tune(delegate.createSocket(host, port));
+    }
+
+    @Override
+    public java.net.Socket createSocket(String host, int port, java.net.InetAddress local, int localPort)
+        throws java.io.IOException {
+      return tune(delegate.createSocket(host, port, local, localPort));
+    }
+
+    @Override
+    public java.net.Socket createSocket(java.net.InetAddress host, int port) throws java.io.IOException {
+      return tune(delegate.createSocket(host, port));
+    }
+
+    @Override
+    public java.net.Socket createSocket(java.net.InetAddress a, int port, java.net.InetAddress local, int localPort)
+        throws java.io.IOException {
+      return tune(delegate.createSocket(a, port, local, localPort));
+    }
+  }
+}

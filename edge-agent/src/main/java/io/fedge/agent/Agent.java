@@ -1,0 +1,264 @@
+package io.fedge.agent;
+
+import io.fedge.agent.dashboard.DashboardServer;
+import io.fedge.agent.identity.IdentityManager;
+import io.fedge.agent.mqtt.MqttLink;
+import io.fedge.agent.mqtt.MqttLinkSettings;
+import io.fedge.agent.mqtt.Outbox;
+import io.fedge.agent.mqtt.TcpNoDelaySocketFactory;
+import io.fedge.agent.telemetry.ResourceProbe;
+import io.fedge.federation.wire.DeviceEvent;
+import io.fedge.federation.wire.DeviceStatus;
+import io.fedge.federation.wire.Envelope;
+import io.fedge.federation.wire.Heartbeat;
+import io.fedge.federation.wire.Kinds;
+import io.fedge.federation.wire.Topics;
+import io.fedge.federation.wire.WireCodec;
+import io.fedge.federation.wire.WireException;
+import io.fedge.provisioning.DeviceCredentials;
+import io.fedge.provisioning.TlsContexts;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agent's boot sequence, declared in one place:
+ *
+ * <ol>
+ *   <li>data directory and local state (the SQLite outbox)
+ *   <li>dashboard on the LAN port, so the dealer sees status from the first second
+ *   <li>identity: stored, or enrolled with the claim bundle (retrying until the hub answers)
+ *   <li>MQTT link to the hub's broker with the device certificate, kept connected forever
+ *   <li>heartbeats, and certificate renewal before expiry
+ * </ol>
+ *
+ * Every long or blocking step runs on its own thread; the MQTT keep-alive never waits on it.
+ */
+public final class Agent implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
+
+  public enum BootStage {
+    STARTING,
+    ENROLLING,
+    RUNNING,
+    FAILED,
+    STOPPING
+  }
+
+  private final AgentConfig config;
+  private final Clock clock = Clock.systemUTC();
+  private final ResourceProbe probe;
+  private final IdentityManager identity;
+  private final ScheduledExecutorService scheduler =
+      Executors.newScheduledThreadPool(1, r -> new Thread(r, "agent-scheduler"));
+  private Vertx vertx;
+  private Outbox outbox;
+  private DashboardServer dashboard;
+  private volatile MqttLink link;
+  private volatile BootStage stage = BootStage.STARTING;
+  private volatile String bootError;
+  private Thread bootThread;
+
+  public Agent(AgentConfig config) {
+    this.config = config;
+    this.probe = new ResourceProbe(config.dataDir());
+    this.identity =
+        new IdentityManager(
+            config.dataDir().resolve("identity"), config.claimBundle(), clock, config.backoffBase(), config.backoffCap());
+  }
+
+  /** Runs steps 1 and 2 now, the rest on a boot thread; returns once the dashboard listens. */
+  public void start() throws IOException {
+    Path data = config.dataDir();
+    Files.createDirectories(data);
+    restrict(data);
+    Files.createDirectories(data.resolve("state"));
+    outbox = Outbox.open(data.resolve("state").resolve("outbox.db"), config.outboxMaxRows());
+
+    vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(4).setEventLoopPoolSize(1));
+    dashboard = new DashboardServer(vertx, this);
+    int port = dashboard.listen(config.dashboardBind(), config.dashboardPort());
+    String url = "http://" + config.dashboardBind() + ":" + port;
+    writeRunInfo(Map.of("dashboardUrl", url, "pid", Long.toString(ProcessHandle.current().pid())));
+    LOG.info("dashboard at {}", url);
+
+    bootThread = new Thread(this::boot, "agent-boot");
+    bootThread.start();
+  }
+
+  private void boot() {
+    try {
+      stage = BootStage.ENROLLING;
+      DeviceCredentials creds = identity.ensureEnrolled();
+      enqueueEvent(creds.deviceId(), "agent.started", Map.of("version", config.agentVersion()));
+      startLink(creds);
+      scheduler.scheduleAtFixedRate(
+          this::heartbeat, 0, config.heartbeatInterval().toMillis(), TimeUnit.MILLISECONDS);
+      identity.scheduleRenewal(scheduler, this::onRenewed);
+      stage = BootStage.RUNNING;
+      LOG.info("agent {} running as device {}", config.agentVersion(), creds.deviceId());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (IOException | RuntimeException e) {
+      // Keep the dashboard up so the dealer sees why; the supervisor's health check sees FAILED.
+      bootError = e.toString();
+      stage = BootStage.FAILED;
+      LOG.error("boot failed: {}", e.toString(), e);
+    }
+  }
+
+  private void startLink(DeviceCredentials creds) {
+    String id = creds.deviceId();
+    byte[] will =
+        WireCodec.encode(
+            WireCodec.envelope(Kinds.STATUS, id, clock.instant(), new DeviceStatus(false, config.agentVersion())));
+    MqttLinkSettings settings =
+        new MqttLinkSettings(
+            "ssl://" + creds.mqtt().host() + ":" + creds.mqtt().port(),
+            id,
+            () -> {
+              DeviceCredentials c = identity.current().orElseThrow();
+              return new TcpNoDelaySocketFactory(
+                  TlsContexts.mutual(c.privateKey(), c.chain(), c.root()).getSocketFactory());
+            },
+            config.keepAliveSeconds(),
+            config.sessionExpirySeconds(),
+            Topics.up(id, Kinds.STATUS),
+            will,
+            config.backoffBase(),
+            config.backoffCap(),
+            20);
+    MqttLink l = new MqttLink(settings, outbox);
+    l.subscribe(Topics.downFilter(id), 1, this::onDownMessage);
+    l.subscribe(Topics.broadcastFilter(), 1, this::onDownMessage);
+    l.onStateChange(
+        change -> {
+          if (change.state() == MqttLink.ConnectionState.CONNECTED) {
+            byte[] online =
+                WireCodec.encode(
+                    WireCodec.envelope(Kinds.STATUS, id, clock.instant(), new DeviceStatus(true, config.agentVersion())));
+            outbox.enqueueLatest("status", WireCodec.newMessageId(), Topics.up(id, Kinds.STATUS), online);
+          }
+        });
+    link = l;
+    l.start();
+  }
+
+  private void onDownMessage(String topic, byte[] payload) {
+    try {
+      Envelope e = WireCodec.decode(payload);
+      if (Kinds.ERROR.equals(e.type())) {
+        LOG.warn("hub refused a message: {}", e.body().path("message").asText());
+      } else {
+        LOG.debug("received {} on {}", e.type(), topic);
+      }
+    } catch (WireException ex) {
+      LOG.warn("ignored undecodable message on {}: {}", topic, ex.getMessage());
+    }
+  }
+
+  private void onRenewed(DeviceCredentials renewed) {
+    enqueueEvent(renewed.deviceId(), "identity.renewed", Map.of("notAfter", renewed.notAfter().toString()));
+    MqttLink l = link;
+    if (l != null) {
+      l.reconnect(); // the socket factory supplier now hands out the new certificate
+    }
+  }
+
+  private void heartbeat() {
+    try {
+      DeviceCredentials c = identity.current().orElse(null);
+      if (c == null) {
+        return;
+      }
+      Heartbeat hb =
+          new Heartbeat(
+              config.agentVersion(),
+              probe.uptimeSeconds(),
+              probe.heapUsedBytes(),
+              probe.rssBytes(),
+              probe.cpuLoad(),
+              probe.diskFreeBytes(),
+              outbox.depth(),
+              c.notAfter().toString());
+      Envelope e = WireCodec.envelope(Kinds.HEARTBEAT, c.deviceId(), clock.instant(), hb);
+      outbox.enqueueLatest("heartbeat", e.id(), Topics.up(c.deviceId(), Kinds.HEARTBEAT), WireCodec.encode(e));
+    } catch (RuntimeException e) {
+      LOG.warn("heartbeat not queued: {}", e.toString());
+    }
+  }
+
+  private void enqueueEvent(String deviceId, String name, Map<String, String> detail) {
+    Envelope e = WireCodec.envelope(Kinds.EVENT, deviceId, clock.instant(), new DeviceEvent(name, detail));
+    outbox.enqueue(e.id(), Topics.up(deviceId, Kinds.EVENT), WireCodec.encode(e));
+  }
+
+  /** A consistent snapshot of the agent for the dashboard and its status API. */
+  public Map<String, Object> status() {
+    Map<String, Object> s = new java.util.LinkedHashMap<>();
+    DeviceCredentials c = identity.current().orElse(null);
+    MqttLink l = link;
+    s.put("deviceId", c == null ? null : c.deviceId());
+    s.put("group", c == null ? null : c.group());
+    s.put("version", config.agentVersion());
+    s.put("bootStage", stage.name());
+    s.put("bootError", bootError);
+    s.put("identity", identity.state().name());
+    s.put("identityError", identity.lastError());
+    s.put("connection", l == null ? "DISCONNECTED" : l.state().name());
+    s.put("hub", c == null ? null : c.hubUrl());
+    s.put("certNotAfter", c == null ? null : c.notAfter().toString());
+    s.put("renewAfter", c == null ? null : c.renewAfter().toString());
+    s.put("outboxDepth", outbox == null ? 0 : outbox.depth());
+    s.put("uptimeSeconds", probe.uptimeSeconds());
+    s.put("heapUsedBytes", probe.heapUsedBytes());
+    s.put("rssBytes", probe.rssBytes());
+    return s;
+  }
+
+  @Override
+  public void close() {
+    stage = BootStage.STOPPING;
+    if (bootThread != null) {
+      bootThread.interrupt();
+    }
+    scheduler.shutdownNow();
+    MqttLink l = link;
+    if (l != null) {
+      l.stop();
+    }
+    if (vertx != null) {
+      vertx.close().toCompletionStage().toCompletableFuture().orTimeout(5, TimeUnit.SECONDS).exceptionally(t -> null).join();
+    }
+    if (outbox != null) {
+      outbox.close();
+    }
+    LOG.info("agent stopped");
+  }
+
+  private void writeRunInfo(Map<String, String> info) throws IOException {
+    Path run = config.dataDir().resolve("run");
+    Files.createDirectories(run);
+    Path tmp = run.resolve("agent.json.tmp");
+    Files.write(tmp, WireCodec.mapper().writeValueAsBytes(info));
+    Files.move(tmp, run.resolve("agent.json"), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  private static void restrict(Path dir) {
+    try {
+      Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+    } catch (IOException | UnsupportedOperationException e) {
+      LOG.warn("cannot restrict permissions of {}: {}", dir, e.toString());
+    }
+  }
+}

@@ -1,0 +1,115 @@
+package io.fedge.systest.support;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The real agent, {@code io.fedge.agent.AgentMain}, in its own JVM with its own data dir. */
+public final class AgentProcess extends JavaProcess {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+
+  private final Path dataDir;
+  private final Map<String, String> env;
+
+  private AgentProcess(String name, Path dataDir, Map<String, String> env) {
+    super(name, "io.fedge.agent.AgentMain", List.of("--data", dataDir.toString()), env);
+    this.dataDir = dataDir;
+    this.env = env;
+  }
+
+  /** Places the claim bundle where first boot looks for it, and boots the agent. */
+  public static AgentProcess start(String name, Path dataDir, JsonNode claimBundle, Map<String, String> config) {
+    try {
+      Files.createDirectories(dataDir);
+      if (claimBundle != null) {
+        Files.writeString(dataDir.resolve("claim.json"), JSON.writeValueAsString(claimBundle));
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+    Map<String, String> env = new HashMap<>();
+    env.put("FEDGE_AGENT_DASHBOARD_PORT", Integer.toString(Ports.free()));
+    env.put("FEDGE_AGENT_HEARTBEAT_INTERVAL", "PT2S");
+    env.put("FEDGE_AGENT_BACKOFF_CAP", "PT3S");
+    config.forEach((k, v) -> env.put("FEDGE_AGENT_" + k.toUpperCase().replace('.', '_').replace('-', '_'), v));
+    AgentProcess a = new AgentProcess(name, dataDir, Map.copyOf(env));
+    a.launchAndAwaitDashboard();
+    return a;
+  }
+
+  /** The same appliance booted again (same data dir and settings). */
+  public AgentProcess restart() {
+    stop();
+    AgentProcess a = new AgentProcess(name(), dataDir, env);
+    a.launchAndAwaitDashboard();
+    return a;
+  }
+
+  private void launchAndAwaitDashboard() {
+    Path run = dataDir.resolve("run").resolve("agent.json");
+    try {
+      Files.deleteIfExists(run);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+    launch();
+    Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+    while (!Files.exists(run)) {
+      if (!isAlive()) {
+        throw new IllegalStateException(name() + " exited during boot:\n" + logTail());
+      }
+      if (Instant.now().isAfter(deadline)) {
+        throw new IllegalStateException(name() + " dashboard not up within 60 s:\n" + logTail());
+      }
+      HubProcess.sleep(100);
+    }
+  }
+
+  public Path dataDir() {
+    return dataDir;
+  }
+
+  public String dashboardUrl() {
+    try {
+      return JSON.readTree(dataDir.resolve("run").resolve("agent.json").toFile()).path("dashboardUrl").asText();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The agent's own view of itself: device id, connection state, certificate expiry, version. */
+  public JsonNode status() {
+    try {
+      HttpResponse<String> r =
+          HTTP.send(
+              HttpRequest.newBuilder(URI.create(dashboardUrl() + "/api/status")).timeout(Duration.ofSeconds(5)).build(),
+              HttpResponse.BodyHandlers.ofString());
+      return JSON.readTree(r.body());
+    } catch (IOException e) {
+      return JSON.createObjectNode().put("connection", "UNREACHABLE");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public String deviceId() {
+    return status().path("deviceId").asText(null);
+  }
+
+  public String connection() {
+    return status().path("connection").asText();
+  }
+}
