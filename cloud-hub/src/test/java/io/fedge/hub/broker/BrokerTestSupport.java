@@ -19,6 +19,7 @@ final class BrokerTestSupport {
   /** A {@link DeviceAccess} backed by a set of allowed ids that tests change at will. */
   static final class AllowList implements DeviceAccess {
     final Set<String> allowed = ConcurrentHashMap.newKeySet();
+    final Set<String> failing = ConcurrentHashMap.newKeySet();
     final List<String> asked = new CopyOnWriteArrayList<>();
 
     AllowList allow(String... ids) {
@@ -29,6 +30,9 @@ final class BrokerTestSupport {
     @Override
     public boolean mayConnect(BrokerIdentity identity, X509Certificate certificate) {
       asked.add(identity.id());
+      if (failing.contains(identity.id())) {
+        throw new IllegalStateException("database unavailable");
+      }
       return allowed.contains(identity.id());
     }
   }

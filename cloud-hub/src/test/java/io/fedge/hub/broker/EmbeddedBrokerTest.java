@@ -225,6 +225,67 @@ class EmbeddedBrokerTest {
   }
 
   @Test
+  void deviceWhoseWillTargetsAnotherDevicesTopicIsRefused() {
+    access.allow("dev-0013");
+    TestPki.Credential cert = pki.device("dev-0013");
+    MqttConnectionOptions options = options(cert.socketFactory(pki.root()));
+    options.setWill(Topics.up("dev-0014", "status"), new MqttMessage("offline".getBytes(StandardCharsets.UTF_8), 1, false, null));
+
+    MqttException refused = catchThrowableOfType(MqttException.class, () -> connect(cert, "dev-0013", options));
+
+    assertThat(refused).isNotNull();
+    assertThat(refused.getReasonCode()).isEqualTo(NOT_AUTHORIZED);
+  }
+
+  @Test
+  void deviceWillOnItsOwnStatusTopicReachesTheHubWhenTheHubDisconnectsIt() throws Exception {
+    access.allow("dev-0015");
+    BlockingQueue<MqttMessageWithTopic> hub = hubSubscriber();
+    TestPki.Credential cert = pki.device("dev-0015");
+    MqttConnectionOptions options = options(cert.socketFactory(pki.root()));
+    options.setWill(Topics.up("dev-0015", "status"), new MqttMessage("offline".getBytes(StandardCharsets.UTF_8), 1, false, null));
+    connect(cert, "dev-0015", options);
+
+    assertThat(broker.disconnect("dev-0015")).isTrue();
+
+    MqttMessageWithTopic will = hub.poll(10, TimeUnit.SECONDS);
+    assertThat(will).isNotNull();
+    assertThat(will.topic()).isEqualTo(Topics.up("dev-0015", "status"));
+    assertThat(will.payload()).isEqualTo("offline");
+  }
+
+  @Test
+  void deviceAccessFailureRefusesTheConnection() {
+    access.allow("dev-0016");
+    access.failing.add("dev-0016");
+
+    MqttException refused =
+        catchThrowableOfType(MqttException.class, () -> connect(pki.device("dev-0016"), "dev-0016"));
+
+    assertThat(refused).isNotNull();
+    assertThat(refused.getReasonCode()).isEqualTo(NOT_AUTHORIZED);
+    assertThat(access.asked).contains("dev-0016");
+  }
+
+  @Test
+  void packetsAboveTheConfiguredMaximumNeverReachTheHub() throws Exception {
+    access.allow("dev-0017");
+    BlockingQueue<MqttMessageWithTopic> hub = hubSubscriber();
+    MqttClient device = connect(pki.device("dev-0017"), "dev-0017");
+
+    byte[] tooBig = new byte[300 * 1024]; // the test broker allows 256 KiB
+    catchThrowableOfType(
+        MqttException.class, () -> device.publish(Topics.up("dev-0017", "event"), tooBig, 1, false));
+    assertThat(hub.poll(1, TimeUnit.SECONDS)).isNull();
+
+    MqttClient again = device.isConnected() ? device : connect(pki.device("dev-0017"), "dev-0017");
+    again.publish(Topics.up("dev-0017", "event"), new byte[200 * 1024], 1, false);
+    MqttMessageWithTopic fits = hub.poll(10, TimeUnit.SECONDS);
+    assertThat(fits).isNotNull();
+    assertThat(fits.message().getPayload()).hasSize(200 * 1024);
+  }
+
+  @Test
   void revokedDeviceIsDisconnectedWithinFiveSecondsAndCannotReconnect() throws Exception {
     access.allow("dev-0010");
     TestPki.Credential cert = pki.device("dev-0010");
