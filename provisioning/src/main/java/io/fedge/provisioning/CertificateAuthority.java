@@ -285,15 +285,19 @@ public final class CertificateAuthority {
     X500Name subject = X500Name.getInstance(cert.getSubjectX500Principal().getEncoded());
     String cn = single(subject, BCStyle.CN, "CN");
     String ou = single(subject, BCStyle.OU, "OU");
+    Identity.Role role = null;
+    for (Identity.Role r : Identity.Role.values()) {
+      if (r.ou().equals(ou)) {
+        role = r;
+      }
+    }
+    if (role == null) {
+      throw new IllegalArgumentException("certificate OU '" + ou + "' is neither 'device' nor 'service'");
+    }
     if (!Ids.isValid(cn)) {
       throw new IllegalArgumentException("certificate CN is not a valid Fedge id (3-64 of [a-z0-9-])");
     }
-    for (Identity.Role role : Identity.Role.values()) {
-      if (role.ou().equals(ou)) {
-        return new Identity(cn, role);
-      }
-    }
-    throw new IllegalArgumentException("certificate OU '" + ou + "' is neither 'device' nor 'service'");
+    return new Identity(cn, role);
   }
 
   /** The group recorded in a device certificate's URI SAN, if any. Informational only. */

@@ -53,7 +53,8 @@ public final class TlsContexts {
    * contains a certificate whose SHA-256 equals {@code rootFingerprintHex} and the chain
    * validates (PKIX) with that certificate as the only trust anchor, the server certificate is
    * for serverAuth, and (when the client asks for HTTPS endpoint identification, as
-   * java.net.http does) the host name matches the certificate.
+   * java.net.http does) the host name matches the certificate. The hub's HTTPS server must
+   * therefore send its full chain, root included ({@link CertificateAuthority#chainFor}).
    */
   public static SSLContext pinnedClient(String rootFingerprintHex) {
     if (rootFingerprintHex == null || !Hashes.isSha256Hex(rootFingerprintHex.toLowerCase(Locale.ROOT))) {
