@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /** A faithful, synchronized in-memory implementation of the store contract, for tests. */
-final class InMemoryProvisioningStore implements ProvisioningStore {
+class InMemoryProvisioningStore implements ProvisioningStore {
   private final Map<String, ClaimTokenRecord> tokens = new HashMap<>();
   private final Map<String, DeviceRecord> devices = new HashMap<>();
   private final List<AuditEvent> audit = new ArrayList<>();
