@@ -18,6 +18,10 @@ public interface ProvisioningStore {
    * In one transaction: marks the token used by {@code device.deviceId()} at {@code usedAt}, inserts
    * the device, and writes the audit event. Returns false, changing nothing but the audit, if the
    * token was already used (a concurrent enrollment won) or the device id already exists.
+   *
+   * <p>{@code audit} describes the success. When returning false the store writes it with
+   * outcome {@code refused} and reason {@code token_used} or {@code device_exists} instead, so
+   * the audit trail never claims an enrollment that did not happen.
    */
   boolean completeEnrollment(String tokenId, Instant usedAt, DeviceRecord device, AuditEvent audit);
 
@@ -26,7 +30,10 @@ public interface ProvisioningStore {
   /** Records a renewed certificate for a device, with its audit event, in one transaction. */
   void updateCertificate(String deviceId, String certSerial, Instant certNotAfter, AuditEvent audit);
 
-  /** Marks the device revoked; false if it does not exist or was already revoked. */
+  /**
+   * Marks the device revoked and writes {@code audit}; false, writing nothing, if it does not
+   * exist or was already revoked (the caller audits that refusal).
+   */
   boolean revokeDevice(String deviceId, Instant at, String reason, AuditEvent audit);
 
   /** Appends to the audit table on its own (for refusals, which change nothing else). */
