@@ -116,7 +116,7 @@ public final class HttpApi {
     if (auth.allows(ctx.request().getHeader(HttpHeaders.AUTHORIZATION))) {
       ctx.next();
     } else {
-      ctx.response().putHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"fedge\"");
+      ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"fedge\"");
       error(ctx, new ApiError(401, "unauthorized", "send the ops token as 'Authorization: Bearer <token>'"));
     }
   }
