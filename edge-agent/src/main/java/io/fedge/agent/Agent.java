@@ -1,11 +1,13 @@
 package io.fedge.agent;
 
+import io.fedge.federation.net.TcpNoDelaySocketFactory;
+
 import io.fedge.agent.dashboard.DashboardServer;
 import io.fedge.agent.identity.IdentityManager;
+import io.fedge.agent.mqtt.ConnectionState;
 import io.fedge.agent.mqtt.MqttLink;
 import io.fedge.agent.mqtt.MqttLinkSettings;
 import io.fedge.agent.mqtt.Outbox;
-import io.fedge.agent.mqtt.TcpNoDelaySocketFactory;
 import io.fedge.agent.telemetry.ResourceProbe;
 import io.fedge.federation.wire.DeviceEvent;
 import io.fedge.federation.wire.DeviceStatus;
@@ -128,7 +130,7 @@ public final class Agent implements AutoCloseable {
             id,
             () -> {
               DeviceCredentials c = identity.current().orElseThrow();
-              return new TcpNoDelaySocketFactory(
+              return TcpNoDelaySocketFactory.wrap(
                   TlsContexts.mutual(c.privateKey(), c.chain(), c.root()).getSocketFactory());
             },
             config.keepAliveSeconds(),
@@ -143,7 +145,7 @@ public final class Agent implements AutoCloseable {
     l.subscribe(Topics.broadcastFilter(), 1, this::onDownMessage);
     l.onStateChange(
         change -> {
-          if (change.state() == MqttLink.ConnectionState.CONNECTED) {
+          if (change.to() == ConnectionState.CONNECTED) {
             byte[] online =
                 WireCodec.encode(
                     WireCodec.envelope(Kinds.STATUS, id, clock.instant(), new DeviceStatus(true, config.agentVersion())));

@@ -6,7 +6,7 @@ import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import javax.net.SocketFactory;
+import io.fedge.federation.net.TcpNoDelaySocketFactory;
 import javax.net.ssl.SSLSocketFactory;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
@@ -40,7 +40,7 @@ public final class HubMqttClient implements AutoCloseable {
     this.client = new MqttAsyncClient(serverUri, clientId, new MemoryPersistence());
     this.client.setManualAcks(true);
     this.options = new MqttConnectionOptions();
-    options.setSocketFactory(new NoDelaySocketFactory(tls));
+    options.setSocketFactory(TcpNoDelaySocketFactory.wrap(tls));
     options.setCleanStart(false);
     options.setSessionExpiryInterval(3600L);
     options.setKeepAliveInterval(30);
@@ -125,46 +125,5 @@ public final class HubMqttClient implements AutoCloseable {
 
     @Override
     public void authPacketArrived(int reasonCode, MqttProperties properties) {}
-  }
-
-  /** Paho leaves Nagle on; MQTT control traffic is small and latency-bound. */
-  private static final class NoDelaySocketFactory extends SocketFactory {
-    private final SocketFactory delegate;
-
-    NoDelaySocketFactory(SocketFactory delegate) {
-      this.delegate = delegate;
-    }
-
-    private static java.net.Socket tune(java.net.Socket s) throws java.net.SocketException {
-      s.setTcpNoDelay(true);
-      return s;
-    }
-
-    @Override
-    public java.net.Socket createSocket() throws java.io.IOException {
-      return tune(delegate.createSocket());
-    }
-
-    @Override
-    public java.net.Socket createSocket(String host, int port) throws java.io.IOException {
-      return tune(delegate.createSocket(host, port));
-    }
-
-    @Override
-    public java.net.Socket createSocket(String host, int port, java.net.InetAddress local, int localPort)
-        throws java.io.IOException {
-      return tune(delegate.createSocket(host, port, local, localPort));
-    }
-
-    @Override
-    public java.net.Socket createSocket(java.net.InetAddress host, int port) throws java.io.IOException {
-      return tune(delegate.createSocket(host, port));
-    }
-
-    @Override
-    public java.net.Socket createSocket(java.net.InetAddress a, int port, java.net.InetAddress local, int localPort)
-        throws java.io.IOException {
-      return tune(delegate.createSocket(a, port, local, localPort));
-    }
   }
 }

@@ -1,5 +1,7 @@
 package io.fedge.agent.mqtt;
 
+import io.fedge.federation.net.TcpNoDelaySocketFactory;
+
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

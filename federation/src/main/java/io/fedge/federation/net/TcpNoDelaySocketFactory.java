@@ -1,4 +1,4 @@
-package io.fedge.agent.mqtt;
+package io.fedge.federation.net;
 
 import java.io.IOException;
 import java.io.InputStream;
