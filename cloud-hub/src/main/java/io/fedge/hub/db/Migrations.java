@@ -114,7 +114,12 @@ public final class Migrations {
     return fromClasspath(Migrations.class.getClassLoader(), DEFAULT_LOCATION);
   }
 
-  /** The scripts under {@code location} (a folder, e.g. {@code db/migration}) on a class path. */
+  /**
+   * The scripts under {@code location} (a folder, e.g. {@code db/migration}) on a class path, in a
+   * directory or a jar (with directory entries, as Maven writes them).
+   *
+   * @throws IllegalStateException if there are none, or a {@code .sql} file there is misnamed
+   */
   public static Migrations fromClasspath(ClassLoader loader, String location) {
     Objects.requireNonNull(loader, "loader");
     String folder = location.endsWith("/") ? location.substring(0, location.length() - 1) : location;
@@ -144,6 +149,10 @@ public final class Migrations {
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot list migration scripts in " + folder, e);
+    }
+    if (found.isEmpty()) {
+      // A packaging mistake (or a jar without directory entries); starting on no schema would be worse.
+      throw new IllegalStateException("no migration scripts found in " + folder + " on the class path");
     }
     return new Migrations(found);
   }

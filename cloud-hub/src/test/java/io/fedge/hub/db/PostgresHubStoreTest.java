@@ -50,8 +50,8 @@ class PostgresHubStoreTest extends AbstractHubStoreContractTest {
       assertThat(c.getMetaData().getDatabaseProductName()).isEqualTo("PostgreSQL");
     } catch (SQLException e) {
       fail("PostgreSQL is required for these tests (CI provides it) but " + redacted(adminUrl())
-          + " is unreachable: " + e.getMessage()
-          + ". Start one, or set -Dfedge.test.postgres.url / FEDGE_TEST_POSTGRES_URL.", e);
+          + " is unreachable (" + e.getMessage()
+          + "). Start one, or set -Dfedge.test.postgres.url / FEDGE_TEST_POSTGRES_URL.", e);
     }
   }
 
