@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,6 +30,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayNameGeneration;
@@ -235,6 +237,54 @@ abstract class AbstractHubStoreContractTest {
 
     assertThat(view("dev-1").group()).isEqualTo("line-1");
     assertThat(view("dev-1").online()).isFalse();
+  }
+
+  /** An exception this backend reports when a transaction may simply be tried again. */
+  SQLException retryableFailure() {
+    return expectedDialect() == Dialect.SQLITE
+        ? new org.sqlite.SQLiteException("[SQLITE_BUSY] The database file is locked", org.sqlite.SQLiteErrorCode.SQLITE_BUSY)
+        : new SQLException("could not serialize access due to concurrent update", "40001");
+  }
+
+  @Test
+  void a_transaction_failing_with_a_retryable_error_is_run_again_from_a_clean_slate() {
+    enroll("dev-1", "line-1");
+    AtomicInteger attempts = new AtomicInteger();
+
+    String result = db.inTransaction(c -> {
+      int attempt = attempts.incrementAndGet();
+      try (Statement st = c.createStatement()) {
+        st.executeUpdate("UPDATE devices SET group_name = group_name || '+'");
+      }
+      if (attempt < 3) {
+        throw retryableFailure();
+      }
+      return "done";
+    });
+
+    assertThat(result).isEqualTo("done");
+    assertThat(attempts).hasValue(3);
+    assertThat(view("dev-1").group()).isEqualTo("line-1+");
+  }
+
+  @Test
+  void a_transaction_that_keeps_failing_retryably_gives_up_after_a_few_attempts() {
+    AtomicInteger attempts = new AtomicInteger();
+    assertThatThrownBy(() -> db.inTransaction(c -> {
+      attempts.incrementAndGet();
+      throw retryableFailure();
+    })).isInstanceOf(DatabaseException.class).hasCauseInstanceOf(SQLException.class);
+    assertThat(attempts).hasValue(Database.MAX_ATTEMPTS);
+  }
+
+  @Test
+  void a_transaction_failing_for_any_other_reason_is_not_retried() {
+    AtomicInteger attempts = new AtomicInteger();
+    assertThatThrownBy(() -> db.inTransaction(c -> {
+      attempts.incrementAndGet();
+      throw new SQLException("data exception", "22000");
+    })).isInstanceOf(DatabaseException.class);
+    assertThat(attempts).hasValue(1);
   }
 
   @Test

@@ -4,11 +4,17 @@ import static io.fedge.hub.db.SqliteInMemoryHubStoreTest.pragma;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.fedge.provisioning.store.AuditEvent;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -63,6 +69,39 @@ class SqliteFileHubStoreTest extends AbstractHubStoreContractTest {
   @Test
   void concurrent_enrollments_through_two_databases_on_one_file_let_exactly_one_in() throws Exception {
     assertConcurrentEnrollmentsThroughTwoDatabasesLetExactlyOneIn();
+  }
+
+  @Test
+  void a_second_database_on_the_file_waits_for_a_writer_instead_of_failing() throws Exception {
+    CountDownLatch writing = new CountDownLatch(1);
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    try (Database other = openDatabase()) {
+      Future<?> slowWriter = pool.submit(() -> db.inTransaction(c -> {
+        try (Statement st = c.createStatement()) {
+          st.executeUpdate("INSERT INTO audit_log (at, actor, action, outcome) VALUES (1, 'slow', 'x', 'allowed')");
+        }
+        writing.countDown();
+        sleep(500);
+        return null;
+      }));
+      assertThat(writing.await(10, TimeUnit.SECONDS)).isTrue();
+
+      new JdbcHubStore(other).audit(AuditEvent.allowed(T0, "fast", "y", null, null));
+
+      slowWriter.get(10, TimeUnit.SECONDS);
+      assertThat(store.auditTrail(null, 10)).extracting(AuditEvent::actor).containsExactlyInAnyOrder("slow", "fast");
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
   }
 
   @Test
