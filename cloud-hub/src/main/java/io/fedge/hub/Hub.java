@@ -93,7 +93,7 @@ public final class Hub implements AutoCloseable {
     restrict(data);
 
     db = Database.open(config.dbUrl());
-    Migrations.apply(db);
+    Migrations.migrateToLatest(db);
     JdbcHubStore store = new JdbcHubStore(db);
 
     CertificateAuthority ca = CertificateAuthority.loadOrCreate(data.resolve("ca"), clock);
