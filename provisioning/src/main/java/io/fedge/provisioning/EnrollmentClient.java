@@ -145,7 +145,7 @@ public final class EnrollmentClient {
       throw badResponse("the hub's answer is larger than " + EnrollmentJson.MAX_RESPONSE_BYTES + " bytes");
     }
     int status = response.statusCode();
-    if (status != 200) {
+    if (status != 200 && status != 201) {
       ErrorResponse err;
       try {
         err = EnrollmentJson.read(bytes, ErrorResponse.class);

@@ -100,9 +100,6 @@ public final class EnrollmentService {
     if (!now.isBefore(record.expiresAt())) {
       throw refuse(now, ANONYMOUS, ACTION_ENROLL, tokenId, source, EnrollmentException.tokenExpired());
     }
-    if (record.usedAt() != null) {
-      throw refuse(now, ANONYMOUS, ACTION_ENROLL, tokenId, source, EnrollmentException.tokenUsed());
-    }
     Csr csr;
     try {
       csr = Csr.parse(csrPem);
@@ -111,6 +108,13 @@ public final class EnrollmentService {
     }
     String fingerprint = csr.publicKeyFingerprint();
     String deviceId = DeviceIdentityRules.deviceIdFor(fingerprint);
+    if (record.usedAt() != null) {
+      if (deviceId.equals(record.usedBy())) {
+        // The same device (same key, same token secret) asks again: its first answer was lost.
+        return reissueAfterLostAnswer(record, csr, deviceId, source, now);
+      }
+      throw refuse(now, ANONYMOUS, ACTION_ENROLL, tokenId, source, EnrollmentException.tokenUsed());
+    }
     if (store.findDevice(deviceId).isPresent()) {
       throw refuse(now, ANONYMOUS, ACTION_ENROLL, deviceId, source, EnrollmentException.deviceExists(deviceId));
     }
@@ -128,6 +132,31 @@ public final class EnrollmentService {
       throw used ? EnrollmentException.tokenUsed() : EnrollmentException.deviceExists(deviceId);
     }
     LOG.info("Enrolled device {} into group {} (token {}, from {})", deviceId, record.group(), tokenId, source);
+    return result(deviceId, record.group(), cert);
+  }
+
+  /**
+   * Enrollment is idempotent for the device that spent the token: if the answer to its first
+   * request was lost (connection cut after the hub committed), the same key with the same token
+   * gets a fresh certificate instead of a dead end. Nobody else can do this: it needs both the
+   * token secret and the private key (the CSR signature proves possession).
+   */
+  private EnrollmentResult reissueAfterLostAnswer(
+      ClaimTokenRecord record, Csr csr, String deviceId, String source, Instant now) {
+    Optional<DeviceRecord> device = store.findDevice(deviceId);
+    if (device.isEmpty()) {
+      throw refuse(now, ANONYMOUS, ACTION_ENROLL, deviceId, source, EnrollmentException.tokenUsed());
+    }
+    if (device.get().revoked()) {
+      throw refuse(now, ANONYMOUS, ACTION_ENROLL, deviceId, source, EnrollmentException.deviceRevoked(deviceId));
+    }
+    X509Certificate cert = ca.issueDevice(csr.publicKey(), deviceId, record.group(), settings.deviceCertLifetime());
+    store.updateCertificate(
+        deviceId,
+        CertificateAuthority.serialHex(cert),
+        cert.getNotAfter().toInstant(),
+        AuditEvent.allowed(now, ANONYMOUS, ACTION_ENROLL, deviceId, source));
+    LOG.info("Re-issued the enrollment certificate of device {} (its first answer was lost; from {})", deviceId, source);
     return result(deviceId, record.group(), cert);
   }
 

@@ -89,6 +89,32 @@ class EnrollmentServiceTest {
   }
 
   @Test
+  void the_same_device_asking_again_after_a_lost_answer_gets_a_fresh_certificate() throws Exception {
+    MintedToken t = mint();
+    KeyPair kp = TestKeys.ec("secp256r1");
+    EnrollmentResult first = service.enroll(t.token(), csr(kp), "ip");
+    clock.advance(Duration.ofSeconds(5));
+    EnrollmentResult again = service.enroll(t.token(), csr(kp), "ip");
+
+    assertThat(again.deviceId()).isEqualTo(first.deviceId());
+    assertThat(again.cert().getSerialNumber()).isNotEqualTo(first.cert().getSerialNumber());
+    assertThat(again.cert().getPublicKey().getEncoded()).isEqualTo(kp.getPublic().getEncoded());
+    assertThat(store.deviceCount()).isEqualTo(1);
+    assertThat(store.findDevice(first.deviceId()).orElseThrow().certSerial())
+        .isEqualTo(again.cert().getSerialNumber().toString(16));
+    assertThat(lastAudit().outcome()).isEqualTo("allowed");
+  }
+
+  @Test
+  void a_revoked_device_cannot_reuse_its_spent_token() throws Exception {
+    MintedToken t = mint();
+    KeyPair kp = TestKeys.ec("secp256r1");
+    EnrollmentResult first = service.enroll(t.token(), csr(kp), "ip");
+    service.revoke(first.deviceId(), "alice", "stolen");
+    assertRefused(() -> service.enroll(t.token(), csr(kp), "ip"), "device_revoked", 403);
+  }
+
+  @Test
   void an_expired_token_is_refused_as_token_expired() throws Exception {
     MintedToken t = mint();
     clock.advance(Duration.ofHours(1));

@@ -4,6 +4,14 @@ import io.fedge.provisioning.ClaimBundle;
 import io.fedge.provisioning.DeviceCredentials;
 import io.fedge.provisioning.EnrollmentClient;
 import io.fedge.provisioning.EnrollmentException;
+import io.fedge.provisioning.Pem;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.KeyPair;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.spec.X509EncodedKeySpec;
+import java.util.Base64;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -96,8 +104,9 @@ public final class IdentityManager {
       state = State.ENROLLING;
       try {
         ClaimBundle bundle = ClaimBundle.read(claimBundlePath);
-        DeviceCredentials creds = new EnrollmentClient(bundle).enroll(EnrollmentClient.newDeviceKey());
+        DeviceCredentials creds = new EnrollmentClient(bundle).enroll(enrollmentKey());
         creds.save(identityDir);
+        Files.deleteIfExists(enrollmentKeyFile());
         current = creds;
         state = State.ENROLLED;
         lastError = null;
@@ -121,6 +130,41 @@ public final class IdentityManager {
       Thread.sleep(jitter(delay));
       delay = Math.min(delay * 2, retryCap.toMillis());
     }
+  }
+
+  private Path enrollmentKeyFile() {
+    return identityDir.resolveSibling("enrollment-key.pem");
+  }
+
+  /**
+   * The key of first enrollment, kept (0600) across attempts: if the hub's answer is lost after it
+   * spent the token, the retry with the same key is recognised as the same device.
+   */
+  private KeyPair enrollmentKey() throws IOException {
+    Path f = enrollmentKeyFile();
+    if (Files.isRegularFile(f)) {
+      String[] parts = Files.readString(f).split("\n-----PUBLIC-----\n");
+      if (parts.length == 2) {
+        try {
+          PrivateKey priv = Pem.readPrivateKey(parts[0]);
+          PublicKey pub =
+              KeyFactory.getInstance("EC")
+                  .generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(parts[1].trim())));
+          return new KeyPair(pub, priv);
+        } catch (GeneralSecurityException | RuntimeException e) {
+          LOG.warn("unreadable enrollment key {} replaced: {}", f, e.toString());
+        }
+      }
+    }
+    KeyPair kp = EnrollmentClient.newDeviceKey();
+    Files.createDirectories(f.getParent());
+    Pem.writeSecret(
+        f,
+        Pem.privateKey(kp.getPrivate())
+            + "\n-----PUBLIC-----\n"
+            + Base64.getEncoder().encodeToString(kp.getPublic().getEncoded())
+            + "\n");
+    return kp;
   }
 
   /**
