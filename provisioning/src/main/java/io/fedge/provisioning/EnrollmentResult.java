@@ -24,9 +24,13 @@ public record EnrollmentResult(
   }
 
   static Instant renewAfter(X509Certificate cert) {
-    Instant nb = cert.getNotBefore().toInstant();
+    // notBefore is back-dated by the CA's clock-skew allowance; count from the moment of issue.
     Instant na = cert.getNotAfter().toInstant();
-    long millis = na.toEpochMilli() - nb.toEpochMilli();
-    return nb.plusMillis(millis / 3 * 2);
+    Instant issued = cert.getNotBefore().toInstant().plus(CertificateAuthority.CLOCK_SKEW);
+    if (issued.isAfter(na)) {
+      issued = cert.getNotBefore().toInstant();
+    }
+    long millis = na.toEpochMilli() - issued.toEpochMilli();
+    return issued.plusMillis(millis / 3 * 2);
   }
 }

@@ -8,8 +8,9 @@ import java.time.Duration;
  */
 public record EnrollmentSettings(Duration deviceCertLifetime, Duration maxClaimTokenTtl) {
   public EnrollmentSettings {
-    if (deviceCertLifetime == null || deviceCertLifetime.compareTo(Duration.ofMinutes(10)) < 0) {
-      throw new IllegalArgumentException("device certificate lifetime must be at least 10 minutes");
+    // Short lifetimes (seconds) are for tests of live renewal; production uses days.
+    if (deviceCertLifetime == null || deviceCertLifetime.compareTo(Duration.ofSeconds(15)) < 0) {
+      throw new IllegalArgumentException("device certificate lifetime must be at least 15 seconds");
     }
     if (maxClaimTokenTtl == null || maxClaimTokenTtl.isNegative() || maxClaimTokenTtl.isZero()) {
       throw new IllegalArgumentException("maximum claim token lifetime must be positive");

@@ -67,9 +67,11 @@ class EnrollmentServiceTest {
     assertThat(r.chain()).containsExactly(r.cert(), ca.intermediate(), ca.root());
     assertThat(r.root()).isEqualTo(ca.root());
     assertThat(CertificateAuthority.identityOf(r.cert())).isEqualTo(new Identity(expectedId, Identity.Role.DEVICE));
-    Instant nb = r.cert().getNotBefore().toInstant();
+    Instant issued = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
     assertThat(r.notAfter()).isEqualTo(r.cert().getNotAfter().toInstant());
-    assertThat(Duration.between(nb, r.renewAfter())).isEqualTo(Duration.between(nb, r.notAfter()).multipliedBy(2).dividedBy(3));
+    // Two thirds of the lifetime counted from issue, not from the back-dated notBefore.
+    assertThat(Duration.between(issued, r.renewAfter()))
+        .isEqualTo(Duration.between(issued, r.notAfter()).multipliedBy(2).dividedBy(3));
 
     DeviceRecord d = store.findDevice(expectedId).orElseThrow();
     assertThat(d.group()).isEqualTo("plant-1");
@@ -103,6 +105,17 @@ class EnrollmentServiceTest {
     assertThat(store.findDevice(first.deviceId()).orElseThrow().certSerial())
         .isEqualTo(again.cert().getSerialNumber().toString(16));
     assertThat(lastAudit().outcome()).isEqualTo("allowed");
+  }
+
+  @Test
+  void a_short_lived_certificate_is_renewed_after_two_thirds_of_its_life_not_at_once() throws Exception {
+    EnrollmentService shortLived =
+        new EnrollmentService(
+            ca, store, new RateLimiter(RateLimiter.Settings.defaults()), clock,
+            new EnrollmentSettings(Duration.ofSeconds(30), Duration.ofDays(7)));
+    MintedToken t = shortLived.mintClaimToken("plant-1", Duration.ofHours(1), "alice");
+    EnrollmentResult r = shortLived.enroll(t.token(), csr(TestKeys.ec("secp256r1")), "ip");
+    assertThat(r.renewAfter()).isAfter(clock.instant().plusSeconds(15)).isBefore(clock.instant().plusSeconds(21));
   }
 
   @Test
