@@ -123,12 +123,12 @@ public final class Hub implements AutoCloseable {
         new BrokerListener() {
           @Override
           public void onConnected(String clientId) {
-            scheduler.execute(() -> fleet.onConnected(clientId));
+            onScheduler(() -> fleet.onConnected(clientId));
           }
 
           @Override
           public void onDisconnected(String clientId) {
-            scheduler.execute(() -> fleet.onDisconnected(clientId));
+            onScheduler(() -> fleet.onDisconnected(clientId));
           }
         };
     broker =
@@ -156,7 +156,10 @@ public final class Hub implements AutoCloseable {
     mqtt.start();
 
     DeviceAdmin admin = new DeviceAdmin(enrollment, store, broker::disconnect);
-    String hubUrl = "https://" + hostForUrl(config.publicHosts().get(0)) + ":" + config.httpPort();
+    // Port 0 means "any free port": resolve it now, because it is written into claim bundles.
+    int httpPort = config.httpPort() == 0 ? freePort(config.httpBind()) : config.httpPort();
+    int mqttAdvertisedPort = config.mqttAdvertisedPort() == 0 ? broker.port() : config.mqttAdvertisedPort();
+    String hubUrl = "https://" + hostForUrl(config.publicHosts().get(0)) + ":" + httpPort;
     vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2).setWorkerPoolSize(8));
     HttpApi api =
         new HttpApi(
@@ -167,7 +170,7 @@ public final class Hub implements AutoCloseable {
             admin,
             new OpsAuth(opsToken),
             new HttpApi.HubInfo(
-                hubUrl, ca.rootFingerprint(), config.mqttAdvertisedHost(), config.mqttAdvertisedPort(), config.claimTokenDefaultTtl()),
+                hubUrl, ca.rootFingerprint(), config.mqttAdvertisedHost(), mqttAdvertisedPort, config.claimTokenDefaultTtl()),
             () -> ready && mqtt.isConnected());
     KeyPair httpKey = newKey();
     X509Certificate httpCert = ca.issueServer(httpKey.getPublic(), dnsNames(), ipAddresses(), Duration.ofDays(90));
@@ -184,7 +187,7 @@ public final class Hub implements AutoCloseable {
     http =
         vertx.createHttpServer(opts)
             .requestHandler(api.router())
-            .listen(config.httpPort(), config.httpBind())
+            .listen(httpPort, config.httpBind())
             .toCompletionStage()
             .toCompletableFuture()
             .get(15, TimeUnit.SECONDS);
@@ -210,6 +213,20 @@ public final class Hub implements AutoCloseable {
         config.mqttBind(),
         broker.port(),
         ca.rootFingerprint());
+  }
+
+  private void onScheduler(Runnable r) {
+    try {
+      scheduler.execute(() -> safely(r));
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      LOG.debug("broker notice after shutdown ignored");
+    }
+  }
+
+  private static int freePort(String bind) throws IOException {
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, InetAddress.getByName(bind))) {
+      return s.getLocalPort();
+    }
   }
 
   private static boolean mayConnect(JdbcHubStore store, BrokerIdentity identity) {
