@@ -1,5 +1,6 @@
 package io.fedge.hub;
 
+import io.fedge.federation.config.Launcher;
 import io.fedge.hub.api.HttpApi;
 import io.fedge.hub.api.OpsAuth;
 import io.fedge.hub.broker.BrokerIdentity;
@@ -68,7 +69,7 @@ import org.slf4j.LoggerFactory;
  *   <li>HTTPS: enrollment, ops REST API, health
  * </ol>
  */
-public final class Hub implements AutoCloseable {
+public final class Hub implements Launcher.Program {
   private static final Logger LOG = LoggerFactory.getLogger(Hub.class);
 
   private final HubConfig config;

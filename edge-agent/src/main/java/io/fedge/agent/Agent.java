@@ -3,6 +3,7 @@ package io.fedge.agent;
 import io.fedge.federation.net.TcpNoDelaySocketFactory;
 
 import io.fedge.agent.dashboard.DashboardServer;
+import io.fedge.federation.config.Launcher;
 import io.fedge.agent.identity.IdentityManager;
 import io.fedge.agent.mqtt.ConnectionState;
 import io.fedge.agent.mqtt.MqttLink;
@@ -46,7 +47,7 @@ import org.slf4j.LoggerFactory;
  *
  * Every long or blocking step runs on its own thread; the MQTT keep-alive never waits on it.
  */
-public final class Agent implements AutoCloseable {
+public final class Agent implements Launcher.Program {
   private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
 
   public enum BootStage {

@@ -48,7 +48,7 @@ public final class FoundationBench {
         HubProcess.start(
             "bench-hub",
             dir.resolve("hub"),
-            Map.of("enroll.rate.per.source", "100000", "enroll.burst", "100000", "enroll.rate.global", "100000"));
+            Map.of("enroll.rate.per.source", "10000", "enroll.burst", "100000", "enroll.rate.global", "10000"));
     try {
       OpsClient ops = hub.ops();
       List<ClaimBundle> bundles = new ArrayList<>();
