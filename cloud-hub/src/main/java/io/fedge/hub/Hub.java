@@ -1,9 +1,10 @@
 package io.fedge.hub;
 
+import io.fedge.provisioning.Identity;
+
 import io.fedge.federation.config.Launcher;
 import io.fedge.hub.api.HttpApi;
 import io.fedge.hub.api.OpsAuth;
-import io.fedge.hub.broker.BrokerIdentity;
 import io.fedge.hub.broker.BrokerListener;
 import io.fedge.hub.broker.BrokerSettings;
 import io.fedge.hub.broker.DeviceAccess;
@@ -230,8 +231,8 @@ public final class Hub implements Launcher.Program {
     }
   }
 
-  private static boolean mayConnect(JdbcHubStore store, BrokerIdentity identity) {
-    if (identity.role() == BrokerIdentity.Role.SERVICE) {
+  private static boolean mayConnect(JdbcHubStore store, Identity identity) {
+    if (identity.role() == Identity.Role.SERVICE) {
       return true; // service certificates are only ever issued by this hub, to its own replicas
     }
     Optional<DeviceRecord> d = store.findDevice(identity.id());

@@ -23,13 +23,9 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Optional;
-import org.bouncycastle.asn1.ASN1Encodable;
-import org.bouncycastle.asn1.ASN1ObjectIdentifier;
-import org.bouncycastle.asn1.x500.RDN;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
 import org.bouncycastle.asn1.x500.style.BCStyle;
-import org.bouncycastle.asn1.x500.style.IETFUtils;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
@@ -282,22 +278,7 @@ public final class CertificateAuthority {
    * @throws IllegalArgumentException naming what is missing or invalid
    */
   public static Identity identityOf(X509Certificate cert) {
-    X500Name subject = X500Name.getInstance(cert.getSubjectX500Principal().getEncoded());
-    String cn = single(subject, BCStyle.CN, "CN");
-    String ou = single(subject, BCStyle.OU, "OU");
-    Identity.Role role = null;
-    for (Identity.Role r : Identity.Role.values()) {
-      if (r.ou().equals(ou)) {
-        role = r;
-      }
-    }
-    if (role == null) {
-      throw new IllegalArgumentException("certificate OU '" + ou + "' is neither 'device' nor 'service'");
-    }
-    if (!Ids.isValid(cn)) {
-      throw new IllegalArgumentException("certificate CN is not a valid Fedge id (3-64 of [a-z0-9-])");
-    }
-    return new Identity(cn, role);
+    return Identity.parse(cert.getSubjectX500Principal());
   }
 
   /** The group recorded in a device certificate's URI SAN, if any. Informational only. */
@@ -317,16 +298,6 @@ public final class CertificateAuthority {
     } catch (java.security.cert.CertificateParsingException e) {
       return Optional.empty();
     }
-  }
-
-  private static String single(X500Name name, ASN1ObjectIdentifier type, String label) {
-    RDN[] rdns = name.getRDNs(type);
-    if (rdns.length != 1 || rdns[0].isMultiValued()) {
-      throw new IllegalArgumentException(
-          "certificate subject must have exactly one " + label + ", found " + rdns.length);
-    }
-    ASN1Encodable v = rdns[0].getFirst().getValue();
-    return IETFUtils.valueToString(v);
   }
 
   // ---------------------------------------------------------------- helpers

@@ -1,5 +1,7 @@
 package io.fedge.hub.broker;
 
+import io.fedge.provisioning.Identity;
+
 import com.hivemq.extension.sdk.api.auth.PublishAuthorizer;
 import com.hivemq.extension.sdk.api.auth.SubscriptionAuthorizer;
 import com.hivemq.extension.sdk.api.auth.parameter.PublishAuthorizerInput;
@@ -33,14 +35,14 @@ final class AclAuthorizer implements PublishAuthorizer, SubscriptionAuthorizer {
   @Override
   public void authorizePublish(PublishAuthorizerInput input, PublishAuthorizerOutput output) {
     String topic = input.getPublishPacket().getTopic();
-    Optional<BrokerIdentity> who = identity(input);
+    Optional<Identity> who = identity(input);
     if (who.isPresent() && acl.canPublish(who.get(), topic)) {
       output.authorizeSuccessfully();
     } else {
       log.info(
           "event=publish-refused clientId={} identity={} topic={}",
           LogSafe.text(input.getClientInformation().getClientId()),
-          who.map(BrokerIdentity::toString).orElse("none"),
+          who.map(Identity::label).orElse("none"),
           LogSafe.text(topic));
       output.failAuthorization(AckReasonCode.NOT_AUTHORIZED, "not allowed to publish to this topic");
     }
@@ -50,25 +52,25 @@ final class AclAuthorizer implements PublishAuthorizer, SubscriptionAuthorizer {
   public void authorizeSubscribe(
       SubscriptionAuthorizerInput input, SubscriptionAuthorizerOutput output) {
     String filter = input.getSubscription().getTopicFilter();
-    Optional<BrokerIdentity> who = identity(input);
+    Optional<Identity> who = identity(input);
     if (who.isPresent() && acl.canSubscribe(who.get(), filter)) {
       output.authorizeSuccessfully();
     } else {
       log.info(
           "event=subscribe-refused clientId={} identity={} filter={}",
           LogSafe.text(input.getClientInformation().getClientId()),
-          who.map(BrokerIdentity::toString).orElse("none"),
+          who.map(Identity::label).orElse("none"),
           LogSafe.text(filter));
       output.failAuthorization(
           SubackReasonCode.NOT_AUTHORIZED, "not allowed to subscribe to this topic filter");
     }
   }
 
-  private static Optional<BrokerIdentity> identity(ClientBasedInput input) {
+  private static Optional<Identity> identity(ClientBasedInput input) {
     return input
         .getConnectionInformation()
         .getConnectionAttributeStore()
         .getAsString(CertificateAuthenticator.IDENTITY_ATTRIBUTE)
-        .flatMap(BrokerIdentity::parse);
+        .flatMap(Identity::parseLabel);
   }
 }

@@ -1,5 +1,7 @@
 package io.fedge.hub.broker;
 
+import io.fedge.provisioning.Identity;
+
 import com.hivemq.extension.sdk.api.async.Async;
 import com.hivemq.extension.sdk.api.async.TimeoutFallback;
 import com.hivemq.extension.sdk.api.auth.SimpleAuthenticator;
@@ -18,13 +20,13 @@ import org.slf4j.LoggerFactory;
 /**
  * Authenticates a CONNECT by its TLS client certificate. The certificate chain has already been
  * verified against the client trust root during the handshake (client authentication REQUIRED);
- * here the subject becomes a {@link BrokerIdentity}, the MQTT client id must equal that identity's
+ * here the subject becomes a {@link Identity}, the MQTT client id must equal that identity's
  * id, and the hub's {@link DeviceAccess} has the last word. The identity is stored in the
  * connection's attribute store for the authorizers.
  */
 final class CertificateAuthenticator implements SimpleAuthenticator {
 
-  /** Connection attribute holding {@link BrokerIdentity#toString()} once authenticated. */
+  /** Connection attribute holding {@link Identity#label()} once authenticated. */
   static final String IDENTITY_ATTRIBUTE = "io.fedge.broker.identity";
 
   static final Duration ACCESS_CHECK_TIMEOUT = Duration.ofSeconds(10);
@@ -51,12 +53,12 @@ final class CertificateAuthenticator implements SimpleAuthenticator {
       refuse(output, clientId, "client certificate required");
       return;
     }
-    Optional<BrokerIdentity> parsed = BrokerIdentity.fromCertificate(certificate.get());
+    Optional<Identity> parsed = Identity.fromCertificate(certificate.get());
     if (parsed.isEmpty()) {
       refuse(output, clientId, "certificate subject is not a Fedge device or service");
       return;
     }
-    BrokerIdentity identity = parsed.get();
+    Identity identity = parsed.get();
     if (!identity.id().equals(clientId)) {
       refuse(output, clientId, "client id must equal the certificate's id");
       return;
@@ -82,7 +84,7 @@ final class CertificateAuthenticator implements SimpleAuthenticator {
   }
 
   private void decide(
-      BrokerIdentity identity,
+      Identity identity,
       X509Certificate cert,
       ConnectionAttributeStore attributes,
       Async<SimpleAuthOutput> async) {
@@ -97,7 +99,7 @@ final class CertificateAuthenticator implements SimpleAuthenticator {
       }
       if (allowed) {
         // Stored before success, so the Will and every later packet are authorized against it.
-        attributes.putAsString(IDENTITY_ATTRIBUTE, identity.toString());
+        attributes.putAsString(IDENTITY_ATTRIBUTE, identity.label());
         output.authenticateSuccessfully();
         log.info(
             "event=connect-accepted identity={} certSerial={}",

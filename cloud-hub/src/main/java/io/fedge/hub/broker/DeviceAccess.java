@@ -1,5 +1,7 @@
 package io.fedge.hub.broker;
 
+import io.fedge.provisioning.Identity;
+
 import java.security.cert.X509Certificate;
 
 /**
@@ -14,5 +16,5 @@ public interface DeviceAccess {
    * True if {@code identity}, presenting {@code certificate}, may connect; false for unknown or
    * revoked devices and for superseded certificates. An exception counts as false.
    */
-  boolean mayConnect(BrokerIdentity identity, X509Certificate certificate);
+  boolean mayConnect(Identity identity, X509Certificate certificate);
 }

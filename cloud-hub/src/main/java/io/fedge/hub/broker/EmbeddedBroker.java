@@ -1,5 +1,7 @@
 package io.fedge.hub.broker;
 
+import io.fedge.provisioning.Identity;
+
 import com.hivemq.configuration.service.InternalConfigurations;
 import com.hivemq.embedded.EmbeddedExtension;
 import com.hivemq.embedded.EmbeddedHiveMQ;
@@ -21,7 +23,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The hub's MQTT 5 broker: HiveMQ CE embedded in the hub's JVM with one mutual-TLS listener and an
- * in-process extension doing certificate authentication ({@link BrokerIdentity}, {@link
+ * in-process extension doing certificate authentication ({@link Identity}, {@link
  * DeviceAccess}) and topic authorization ({@link TopicAcl}).
  *
  * <p>HiveMQ keeps some state in static fields (its extension {@code Services} and its default

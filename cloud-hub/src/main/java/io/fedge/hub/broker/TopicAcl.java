@@ -1,5 +1,7 @@
 package io.fedge.hub.broker;
 
+import io.fedge.provisioning.Identity;
+
 import io.fedge.federation.wire.Ids;
 import io.fedge.federation.wire.Kinds;
 import io.fedge.federation.wire.ProtocolVersion;
@@ -10,7 +12,7 @@ import java.util.Arrays;
  * exact match on topic levels, so there is no way to reach another device's subtree through
  * wildcards, shared-subscription prefixes or odd levels.
  *
- * <p>A {@link BrokerIdentity.Role#DEVICE} with id {@code d} may
+ * <p>A {@link Identity.Role#DEVICE} with id {@code d} may
  *
  * <ul>
  *   <li>publish to {@code fedge/v1/dev/d/up/<kind>} only;
@@ -18,7 +20,7 @@ import java.util.Arrays;
  *       fedge/v1/all/#} and {@code fedge/v1/all/<kind>} only.
  * </ul>
  *
- * <p>A {@link BrokerIdentity.Role#SERVICE} may
+ * <p>A {@link Identity.Role#SERVICE} may
  *
  * <ul>
  *   <li>publish to {@code fedge/v1/dev/<any valid id>/down/<kind>} and {@code fedge/v1/all/<kind>};
@@ -45,7 +47,7 @@ public final class TopicAcl {
   public TopicAcl() {}
 
   /** True if {@code who} may publish a message to the topic name {@code topic}. */
-  public boolean canPublish(BrokerIdentity who, String topic) {
+  public boolean canPublish(Identity who, String topic) {
     String[] levels = levels(who, topic);
     if (levels == null) {
       return false;
@@ -59,7 +61,7 @@ public final class TopicAcl {
   }
 
   /** True if {@code who} may subscribe with the topic filter {@code topicFilter}. */
-  public boolean canSubscribe(BrokerIdentity who, String topicFilter) {
+  public boolean canSubscribe(Identity who, String topicFilter) {
     String[] levels = levels(who, topicFilter);
     if (levels == null) {
       return false;
@@ -107,7 +109,7 @@ public final class TopicAcl {
   }
 
   /** The topic's levels, or null if it fails the checks every topic must pass. */
-  private static String[] levels(BrokerIdentity who, String topic) {
+  private static String[] levels(Identity who, String topic) {
     if (who == null || topic == null || topic.isEmpty() || topic.length() > MAX_TOPIC_LENGTH) {
       return null;
     }

@@ -27,7 +27,7 @@
  *   <li>The TLS handshake (TLS 1.3 or 1.2) requires a client certificate chaining to the
  *       configured client trust root; clients without one, or from another CA, never reach MQTT.
  *   <li>The authenticator takes the verified certificate from the connection's TLS information and
- *       derives a {@link io.fedge.hub.broker.BrokerIdentity} from its subject: {@code CN} is the id,
+ *       derives a {@link io.fedge.provisioning.Identity} from its subject: {@code CN} is the id,
  *       {@code OU} the role ({@code device} or {@code service}), {@code O} must be {@code Fedge}.
  *   <li>The MQTT client id must equal that id.
  *   <li>{@link io.fedge.hub.broker.DeviceAccess#mayConnect} must say yes (unknown or revoked
@@ -76,3 +76,5 @@
  * </ul>
  */
 package io.fedge.hub.broker;
+
+import io.fedge.provisioning.Identity;

@@ -1,5 +1,7 @@
 package io.fedge.hub.broker;
 
+import io.fedge.provisioning.Identity;
+
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.util.List;
@@ -28,7 +30,7 @@ final class BrokerTestSupport {
     }
 
     @Override
-    public boolean mayConnect(BrokerIdentity identity, X509Certificate certificate) {
+    public boolean mayConnect(Identity identity, X509Certificate certificate) {
       asked.add(identity.id());
       if (failing.contains(identity.id())) {
         throw new IllegalStateException("database unavailable");

@@ -1,9 +1,11 @@
 package io.fedge.hub.broker;
 
+import io.fedge.provisioning.Identity;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fedge.federation.wire.Topics;
-import io.fedge.hub.broker.BrokerIdentity.Role;
+import io.fedge.provisioning.Identity.Role;
 import java.util.List;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -22,7 +24,7 @@ class TopicAclPropertiesTest {
   void deviceNeverPublishesOrSubscribesIntoAnotherDevicesSubtree(
       @ForAll("deviceIds") String a, @ForAll("deviceIds") String b, @ForAll("kinds") String kind) {
     Assume.that(!a.equals(b));
-    BrokerIdentity deviceA = new BrokerIdentity(a, Role.DEVICE);
+    Identity deviceA = new Identity(a, Role.DEVICE);
 
     // What A is meant to do works, so the negative checks below are not vacuous.
     assertThat(acl.canPublish(deviceA, Topics.up(a, kind))).isTrue();
@@ -70,7 +72,7 @@ class TopicAclPropertiesTest {
       topic.append(alphabet.get(picks.get(i) % alphabet.size()));
     }
     String t = topic.toString();
-    BrokerIdentity deviceA = new BrokerIdentity(a, Role.DEVICE);
+    Identity deviceA = new Identity(a, Role.DEVICE);
 
     Statistics.collect(
         acl.canSubscribe(deviceA, t) ? "may subscribe" : acl.canPublish(deviceA, t) ? "may publish" : "refused");

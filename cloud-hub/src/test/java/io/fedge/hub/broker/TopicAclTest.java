@@ -1,8 +1,10 @@
 package io.fedge.hub.broker;
 
+import io.fedge.provisioning.Identity;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fedge.hub.broker.BrokerIdentity.Role;
+import io.fedge.provisioning.Identity.Role;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
@@ -10,8 +12,8 @@ import org.junit.jupiter.api.Test;
 class TopicAclTest {
 
   private final TopicAcl acl = new TopicAcl();
-  private final BrokerIdentity device = new BrokerIdentity("dev-a1", Role.DEVICE);
-  private final BrokerIdentity hub = new BrokerIdentity("hub-1", Role.SERVICE);
+  private final Identity device = new Identity("dev-a1", Role.DEVICE);
+  private final Identity hub = new Identity("hub-1", Role.SERVICE);
 
   @ParameterizedTest
   @ValueSource(strings = {"fedge/v1/dev/dev-a1/up/heartbeat", "fedge/v1/dev/dev-a1/up/event", "fedge/v1/dev/dev-a1/up/status"})
@@ -157,7 +159,7 @@ class TopicAclTest {
   void topicsLongerThanTheLimitAreRefused() {
     String longKind = "k".repeat(32);
     String ok = "fedge/v1/dev/" + "d".repeat(64) + "/up/" + longKind;
-    BrokerIdentity longDevice = new BrokerIdentity("d".repeat(64), Role.DEVICE);
+    Identity longDevice = new Identity("d".repeat(64), Role.DEVICE);
     assertThat(ok.length()).isLessThanOrEqualTo(TopicAcl.MAX_TOPIC_LENGTH);
     assertThat(acl.canPublish(longDevice, ok)).isTrue();
     String tooLong = "$share/" + "g".repeat(64) + "/" + "fedge/v1/dev/" + "d".repeat(64) + "/up/" + "k".repeat(32) + "/" + "x".repeat(80);
