@@ -5,9 +5,9 @@ import java.util.BitSet;
 
 /**
  * An in-memory {@link SubtreeCache} that keeps every perfect subtree root at or above {@code
- * minLevel}, one flat byte array per level. For n leaves it holds about {@code n / 2^minLevel}
- * roots ({@code 32 * n / 2^minLevel} bytes over all levels): minLevel 4 keeps 2 MiB per million
- * leaves, and a proof then reads at most {@code 2^minLevel} leaf hashes per missing subtree.
+ * minLevel}, one flat byte array per level. For n leaves it holds about {@code n / 2^(minLevel-1)}
+ * roots over all levels (32 bytes each): minLevel 4 keeps 4 MB per million leaves, and a proof
+ * then reads at most {@code 2^minLevel} leaf hashes per subtree below that level.
  * Not thread-safe; indexes at a level are limited to {@code Integer.MAX_VALUE / 32}, beyond which
  * roots are simply not kept.
  */

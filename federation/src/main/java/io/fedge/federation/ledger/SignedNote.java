@@ -50,6 +50,11 @@ public final class SignedNote {
     return sb.toString();
   }
 
+  /** {@link #open(String, List)} with a single trusted key. */
+  public static String open(String note, NoteVerifier trusted) throws NoteException {
+    return open(note, List.of(trusted));
+  }
+
   /** {@link #open(String, List)} for a note received as bytes, which must be valid UTF-8. */
   public static String open(byte[] note, List<NoteVerifier> trusted) throws NoteException {
     String text;

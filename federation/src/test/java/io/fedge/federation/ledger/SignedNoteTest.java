@@ -23,7 +23,8 @@ class SignedNoteTest {
   void signedNoteOpensToItsTextWithTheRightKey() throws NoteException {
     String note = SignedNote.sign(TEXT, HUB);
     assertThat(note).startsWith(TEXT + "\n\u2014 fedge.example/hub-ledger ").endsWith("\n");
-    assertThat(SignedNote.open(note, List.of(HUB.verifier()))).isEqualTo(TEXT);
+    assertThat(SignedNote.open(note, HUB.verifier())).isEqualTo(TEXT);
+    assertThat(Checkpoint.parse(SignedNote.open(note, HUB.verifier())).size()).isEqualTo(3);
     assertThat(SignedNote.open(note.getBytes(StandardCharsets.UTF_8), List.of(HUB.verifier()))).isEqualTo(TEXT);
     String sigLine = note.substring(TEXT.length() + 1);
     byte[] blob = Base64.getDecoder().decode(sigLine.substring(sigLine.lastIndexOf(' ') + 1).trim());
