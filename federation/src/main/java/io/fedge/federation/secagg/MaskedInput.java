@@ -14,6 +14,11 @@ public record MaskedInput(long roundId, int clientId, long[] maskedVector) {
     return maskedVector.clone();
   }
 
+  /** Number of coordinates, without copying the vector. */
+  int length() {
+    return maskedVector.length;
+  }
+
   /** Adds the masked vector into {@code acc} mod R without copying it. */
   void addTo(long[] acc, long ringMask) {
     for (int i = 0; i < acc.length; i++) {
