@@ -13,9 +13,9 @@ import javax.crypto.spec.SecretKeySpec;
  *
  * <p>Definition (stable across JVMs and providers): the keystream of AES-256 in counter mode with
  * the seed as key and an all-zero initial 128-bit counter block, incremented as a big-endian
- * integer (NIST SP 800-38A); i.e. block j is AES-256_seed(j). Element i of the mask is bytes [8i,
- * 8i+8) of the keystream read as a little-endian 64-bit integer, reduced mod R by masking off the
- * high bits for R = 2^32.
+ * integer (NIST SP 800-38A); i.e. block j is AES-256_seed(j). For R = 2^64, element i of the mask
+ * is bytes [8i, 8i+8) of the keystream read as a little-endian 64-bit integer; for R = 2^32 it is
+ * bytes [4i, 4i+4) read as a little-endian unsigned 32-bit integer, so no keystream is wasted.
  *
  * <p>Why AES-CTR rather than ChaCha20: HotSpot compiles the JDK's AES/CTR with AES-NI intrinsics,
  * several times faster than its ChaCha20 (pure Java in Java 17), and PRG expansion dominates the
@@ -30,6 +30,8 @@ public final class Prg {
   private static final int CHUNK_LONGS = 4096; // 32 KiB of keystream per cipher call
   private static final VarHandle LE_LONG =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final VarHandle LE_INT =
+      MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
   private Prg() {}
 
@@ -49,25 +51,37 @@ public final class Prg {
     if (seed.length != SEED_BYTES) {
       throw new SecAggException("PRG seed must be " + SEED_BYTES + " bytes, got " + seed.length);
     }
+    if (ringMask != -1L && ringMask != 0xFFFF_FFFFL) {
+      throw new SecAggException("ring mask must be that of 2^64 or 2^32");
+    }
+    int width = ringMask == -1L ? Long.BYTES : Integer.BYTES;
     Cipher cipher = newKeystream(seed);
     int chunk = Math.min(CHUNK_LONGS, acc.length);
-    byte[] zeros = new byte[chunk * Long.BYTES];
-    byte[] stream = new byte[chunk * Long.BYTES];
+    byte[] zeros = new byte[chunk * width];
+    byte[] stream = new byte[chunk * width];
     try {
       for (int start = 0; start < acc.length; start += chunk) {
         int n = Math.min(chunk, acc.length - start);
-        int bytes = n * Long.BYTES;
+        int bytes = n * width;
         int produced = cipher.update(zeros, 0, bytes, stream, 0);
         if (produced != bytes) {
           throw new SecAggException("AES-CTR produced " + produced + " bytes, expected " + bytes);
         }
-        if (subtract) {
-          for (int i = 0; i < n; i++) {
-            acc[start + i] = (acc[start + i] - (long) LE_LONG.get(stream, i * Long.BYTES)) & ringMask;
+        if (width == Long.BYTES) {
+          if (subtract) {
+            for (int i = 0; i < n; i++) {
+              acc[start + i] -= (long) LE_LONG.get(stream, i * Long.BYTES);
+            }
+          } else {
+            for (int i = 0; i < n; i++) {
+              acc[start + i] += (long) LE_LONG.get(stream, i * Long.BYTES);
+            }
           }
         } else {
+          long sign = subtract ? -1 : 1;
           for (int i = 0; i < n; i++) {
-            acc[start + i] = (acc[start + i] + (long) LE_LONG.get(stream, i * Long.BYTES)) & ringMask;
+            long m = ((int) LE_INT.get(stream, i * Integer.BYTES)) & 0xFFFF_FFFFL;
+            acc[start + i] = (acc[start + i] + sign * m) & 0xFFFF_FFFFL;
           }
         }
       }

@@ -34,6 +34,10 @@ class PrgTest {
     for (int i = 0; i < 2 * blocks; i++) {
       assertThat(mask[i]).as("element %d", i).isEqualTo(stream.getLong(8 * i));
     }
+    long[] mask32 = Prg.expand(SEED, 4 * blocks, 0xFFFF_FFFFL);
+    for (int i = 0; i < 4 * blocks; i++) {
+      assertThat(mask32[i]).as("element %d", i).isEqualTo(stream.getInt(4 * i) & 0xFFFF_FFFFL);
+    }
   }
 
   @Test
