@@ -67,7 +67,15 @@ public final class Csr {
       throw EnrollmentException.malformedCsr("the certificate request is not valid PEM-encoded PKCS#10");
     }
 
-    PublicKey key = ecKey(spki);
+    PublicKey key;
+    try {
+      key = ecKey(spki);
+    } catch (EnrollmentException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      // Bouncy Castle parses lazily: a damaged structure can surface here (e.g. an unaligned BIT STRING).
+      throw EnrollmentException.malformedCsr("the request's public key cannot be read");
+    }
 
     if (!SIGNATURES.contains(req.getSignatureAlgorithm().getAlgorithm())) {
       throw EnrollmentException.csrSignatureInvalid(

@@ -127,6 +127,26 @@ class CsrTest {
     }
   }
 
+  @Test
+  void a_public_key_bit_string_with_nonzero_padding_bits_is_refused_as_malformed() {
+    // Found by the property above: Bouncy Castle then throws IllegalStateException, which
+    // must not escape as a server error.
+    byte[] der = Base64.getMimeDecoder().decode(
+        VALID_PEM.replace("-----BEGIN CERTIFICATE REQUEST-----", "").replace("-----END CERTIFICATE REQUEST-----", ""));
+    int at = -1;
+    for (int i = 0; i + 3 < der.length; i++) {
+      if (der[i] == 0x03 && der[i + 1] == 0x42 && der[i + 2] == 0x00 && der[i + 3] == 0x04) {
+        at = i + 2;
+        break;
+      }
+    }
+    assertThat(at).as("found the EC point's BIT STRING").isPositive();
+    der[at] = 0x01;
+    String pem = "-----BEGIN CERTIFICATE REQUEST-----\n" + Base64.getMimeEncoder().encodeToString(der)
+        + "\n-----END CERTIFICATE REQUEST-----\n";
+    assertCode(pem, "malformed_csr");
+  }
+
   @Provide
   Arbitrary<Integer> positions() {
     return Arbitraries.integers().between(0, 10_000);
