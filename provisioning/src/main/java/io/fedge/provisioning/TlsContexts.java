@@ -1,7 +1,7 @@
 package io.fedge.provisioning;
 
+import io.fedge.federation.net.TuningSSLSocketFactory;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -348,65 +348,14 @@ public final class TlsContexts {
     }
   }
 
-  private static final class RestrictedSocketFactory extends SSLSocketFactory {
-    private final SSLSocketFactory d;
-
+  /** Client sockets limited to {@link #PROTOCOLS}. */
+  private static final class RestrictedSocketFactory extends TuningSSLSocketFactory {
     RestrictedSocketFactory(SSLSocketFactory d) {
-      this.d = d;
-    }
-
-    private static Socket r(Socket s) {
-      if (s instanceof SSLSocket) {
-        SSLSocket ss = (SSLSocket) s;
-        ss.setEnabledProtocols(allowed(ss.getSupportedProtocols()));
-      }
-      return s;
-    }
-
-    @Override
-    public String[] getDefaultCipherSuites() {
-      return d.getDefaultCipherSuites();
-    }
-
-    @Override
-    public String[] getSupportedCipherSuites() {
-      return d.getSupportedCipherSuites();
-    }
-
-    @Override
-    public Socket createSocket() throws IOException {
-      return r(d.createSocket());
-    }
-
-    @Override
-    public Socket createSocket(Socket s, String host, int port, boolean autoClose) throws IOException {
-      return r(d.createSocket(s, host, port, autoClose));
-    }
-
-    @Override
-    public Socket createSocket(Socket s, InputStream consumed, boolean autoClose) throws IOException {
-      return r(d.createSocket(s, consumed, autoClose));
-    }
-
-    @Override
-    public Socket createSocket(String host, int port) throws IOException {
-      return r(d.createSocket(host, port));
-    }
-
-    @Override
-    public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
-      return r(d.createSocket(host, port, localHost, localPort));
-    }
-
-    @Override
-    public Socket createSocket(InetAddress host, int port) throws IOException {
-      return r(d.createSocket(host, port));
-    }
-
-    @Override
-    public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort)
-        throws IOException {
-      return r(d.createSocket(address, port, localAddress, localPort));
+      super(d, s -> {
+        if (s instanceof SSLSocket ss) {
+          ss.setEnabledProtocols(allowed(ss.getSupportedProtocols()));
+        }
+      });
     }
   }
 

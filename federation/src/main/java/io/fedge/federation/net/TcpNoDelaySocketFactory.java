@@ -1,7 +1,6 @@
 package io.fedge.federation.net;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.util.Objects;
@@ -78,62 +77,9 @@ public final class TcpNoDelaySocketFactory extends SocketFactory {
   }
 
   /** The SSL variant; for layered sockets the option is also set on the underlying socket. */
-  static final class Ssl extends SSLSocketFactory {
-    private final SSLSocketFactory delegate;
-
+  static final class Ssl extends TuningSSLSocketFactory {
     Ssl(SSLSocketFactory delegate) {
-      this.delegate = delegate;
-    }
-
-    @Override
-    public String[] getDefaultCipherSuites() {
-      return delegate.getDefaultCipherSuites();
-    }
-
-    @Override
-    public String[] getSupportedCipherSuites() {
-      return delegate.getSupportedCipherSuites();
-    }
-
-    @Override
-    public Socket createSocket() throws IOException {
-      return noDelay(delegate.createSocket());
-    }
-
-    @Override
-    public Socket createSocket(Socket s, String host, int port, boolean autoClose)
-        throws IOException {
-      noDelay(s);
-      return noDelay(delegate.createSocket(s, host, port, autoClose));
-    }
-
-    @Override
-    public Socket createSocket(Socket s, InputStream consumed, boolean autoClose)
-        throws IOException {
-      noDelay(s);
-      return noDelay(delegate.createSocket(s, consumed, autoClose));
-    }
-
-    @Override
-    public Socket createSocket(String host, int port) throws IOException {
-      return noDelay(delegate.createSocket(host, port));
-    }
-
-    @Override
-    public Socket createSocket(String host, int port, InetAddress localHost, int localPort)
-        throws IOException {
-      return noDelay(delegate.createSocket(host, port, localHost, localPort));
-    }
-
-    @Override
-    public Socket createSocket(InetAddress host, int port) throws IOException {
-      return noDelay(delegate.createSocket(host, port));
-    }
-
-    @Override
-    public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort)
-        throws IOException {
-      return noDelay(delegate.createSocket(address, port, localAddress, localPort));
+      super(delegate, TcpNoDelaySocketFactory::noDelay);
     }
   }
 }
