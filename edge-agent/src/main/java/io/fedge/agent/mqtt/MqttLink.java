@@ -171,22 +171,7 @@ public final class MqttLink implements AutoCloseable {
       Future<?> f =
           control.submit(
               () -> {
-                cancelPendingConnect();
-                flushAcks();
-                MqttAsyncClient c = client;
-                client = null;
-                generation++;
-                inflight.clear();
-                inflightCount = 0;
-                if (c != null) {
-                  boolean wasConnected = state == ConnectionState.CONNECTED;
-                  disconnectGracefully(c);
-                  if (wasConnected) {
-                    disconnects.incrementAndGet();
-                  }
-                }
-                connectedSince = null;
-                setState(ConnectionState.DISCONNECTED, "stopped");
+                dropClient("stopped");
               });
       f.get(DISCONNECT_TIMEOUT_MS + 5_000, TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
@@ -227,22 +212,7 @@ public final class MqttLink implements AutoCloseable {
           if (!running) {
             return;
           }
-          cancelPendingConnect();
-          flushAcks();
-          MqttAsyncClient c = client;
-          client = null;
-          generation++;
-          inflight.clear();
-          inflightCount = 0;
-          if (c != null) {
-            boolean wasConnected = state == ConnectionState.CONNECTED;
-            disconnectGracefully(c);
-            if (wasConnected) {
-              disconnects.incrementAndGet();
-            }
-          }
-          connectedSince = null;
-          setState(ConnectionState.DISCONNECTED, "reconnect requested");
+          dropClient("reconnect requested");
           backoff.reset();
           connectNow();
         });
@@ -529,6 +499,26 @@ public final class MqttLink implements AutoCloseable {
       pendingConnect.cancel(false);
       pendingConnect = null;
     }
+  }
+
+  /** Closes the current client (if any) and forgets its in-flight state; control thread only. */
+  private void dropClient(String reason) {
+    cancelPendingConnect();
+    flushAcks();
+    MqttAsyncClient c = client;
+    client = null;
+    generation++;
+    inflight.clear();
+    inflightCount = 0;
+    if (c != null) {
+      boolean wasConnected = state == ConnectionState.CONNECTED;
+      disconnectGracefully(c);
+      if (wasConnected) {
+        disconnects.incrementAndGet();
+      }
+    }
+    connectedSince = null;
+    setState(ConnectionState.DISCONNECTED, reason);
   }
 
   private void disconnectGracefully(MqttAsyncClient c) {
