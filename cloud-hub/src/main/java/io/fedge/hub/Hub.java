@@ -37,7 +37,6 @@ import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.SecureRandom;
@@ -91,8 +90,7 @@ public final class Hub implements Launcher.Program {
   public void start() throws Exception {
     long t0 = System.nanoTime();
     Path data = config.dataDir();
-    Files.createDirectories(data);
-    restrict(data);
+    Pem.createPrivateDirectories(data);
 
     db = Database.open(config.dbUrl());
     Migrations.migrateToLatest(db);
@@ -302,13 +300,6 @@ public final class Hub implements Launcher.Program {
     Files.move(tmp, run.resolve("hub.json"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
   }
 
-  private static void restrict(Path dir) {
-    try {
-      Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
-    } catch (IOException | UnsupportedOperationException e) {
-      LOG.warn("cannot restrict permissions of {}: {}", dir, e.toString());
-    }
-  }
 
   private static void safely(Runnable r) {
     try {

@@ -19,13 +19,13 @@ import io.fedge.federation.wire.Topics;
 import io.fedge.federation.wire.WireCodec;
 import io.fedge.federation.wire.WireException;
 import io.fedge.provisioning.DeviceCredentials;
+import io.fedge.provisioning.Pem;
 import io.fedge.provisioning.TlsContexts;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -83,8 +83,7 @@ public final class Agent implements Launcher.Program {
   /** Runs steps 1 and 2 now, the rest on a boot thread; returns once the dashboard listens. */
   public void start() throws IOException {
     Path data = config.dataDir();
-    Files.createDirectories(data);
-    restrict(data);
+    Pem.createPrivateDirectories(data);
     Files.createDirectories(data.resolve("state"));
     outbox = Outbox.open(data.resolve("state").resolve("outbox.db"), config.outboxMaxRows());
 
@@ -257,11 +256,4 @@ public final class Agent implements Launcher.Program {
     Files.move(tmp, run.resolve("agent.json"), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
   }
 
-  private static void restrict(Path dir) {
-    try {
-      Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
-    } catch (IOException | UnsupportedOperationException e) {
-      LOG.warn("cannot restrict permissions of {}: {}", dir, e.toString());
-    }
-  }
 }

@@ -10,7 +10,6 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
@@ -80,10 +79,7 @@ public record DeviceCredentials(
   // ---------------------------------------------------------------- persistence
 
   public void save(Path dir) throws IOException {
-    Files.createDirectories(dir);
-    if (Files.getFileStore(dir).supportsFileAttributeView("posix")) {
-      Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
-    }
+    Pem.createPrivateDirectories(dir);
     byte[] g = new byte[8];
     RANDOM.nextBytes(g);
     String gen = HexFormat.of().formatHex(g);

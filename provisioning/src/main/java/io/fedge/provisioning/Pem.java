@@ -228,6 +228,22 @@ public final class Pem {
     }
   }
 
+  /**
+   * Creates {@code dir} (and parents) if missing and makes it owner-only (0700) where the file
+   * system has POSIX modes. The one way the project makes a directory that holds secrets.
+   */
+  public static void createPrivateDirectories(Path dir) throws IOException {
+    if (!dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+      Files.createDirectories(dir);
+      return;
+    }
+    Set<PosixFilePermission> owner = PosixFilePermissions.fromString("rwx------");
+    if (!Files.isDirectory(dir)) {
+      Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(owner));
+    }
+    Files.setPosixFilePermissions(dir, owner);
+  }
+
   /** Best effort: makes a rename durable on Linux; silently unsupported elsewhere. */
   static void syncDirectory(Path dir) {
     try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {

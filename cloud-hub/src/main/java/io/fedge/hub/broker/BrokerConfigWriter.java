@@ -1,5 +1,6 @@
 package io.fedge.hub.broker;
 
+import io.fedge.provisioning.Pem;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -51,7 +52,7 @@ final class BrokerConfigWriter {
    */
   static void write(BrokerSettings settings, int port, Path confDir, Path dataDir)
       throws IOException, GeneralSecurityException {
-    createPrivateDirectory(confDir);
+    Pem.createPrivateDirectories(confDir);
     String password = newPassword();
     char[] pw = password.toCharArray();
 
@@ -201,18 +202,6 @@ final class BrokerConfigWriter {
 
   private static boolean posix() {
     return FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
-  }
-
-  private static void createPrivateDirectory(Path dir) throws IOException {
-    if (posix()) {
-      Set<PosixFilePermission> owner = PosixFilePermissions.fromString("rwx------");
-      if (!Files.isDirectory(dir)) {
-        Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(owner));
-      }
-      Files.setPosixFilePermissions(dir, owner);
-    } else {
-      Files.createDirectories(dir);
-    }
   }
 
   /** Creates {@code file} afresh with mode 0600 (where the file system has modes). */
