@@ -36,7 +36,6 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.SecureRandom;
@@ -295,9 +294,7 @@ public final class Hub implements Launcher.Program {
   private static void writeRunInfo(Path data, Map<String, Object> info) throws IOException {
     Path run = data.resolve("run");
     Files.createDirectories(run);
-    Path tmp = run.resolve("hub.json.tmp");
-    Files.write(tmp, WireCodec.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(info));
-    Files.move(tmp, run.resolve("hub.json"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    Pem.writePublic(run.resolve("hub.json"), WireCodec.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(info));
   }
 
 

@@ -251,9 +251,7 @@ public final class Agent implements Launcher.Program {
   private void writeRunInfo(Map<String, String> info) throws IOException {
     Path run = config.dataDir().resolve("run");
     Files.createDirectories(run);
-    Path tmp = run.resolve("agent.json.tmp");
-    Files.write(tmp, WireCodec.mapper().writeValueAsBytes(info));
-    Files.move(tmp, run.resolve("agent.json"), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    Pem.writePublic(run.resolve("agent.json"), WireCodec.mapper().writeValueAsString(info));
   }
 
 }

@@ -93,9 +93,9 @@ public final class HttpApi {
     r.get("/openapi.json")
         .handler(ctx -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(openApi));
 
-    r.post(EnrollmentRoutes.DEVICE_PATH).handler(ctx -> blocking(ctx, 201, () -> enrollment.enroll(body(ctx), source(ctx))));
+    r.post(EnrollmentRoutes.DEVICE_PATH).handler(ctx -> blocking(ctx, 201, () -> enrollment.enroll(rawBody(ctx), source(ctx))));
     r.post(EnrollmentRoutes.RENEW_PATH)
-        .handler(ctx -> blocking(ctx, 200, () -> enrollment.renew(clientCertificate(ctx), body(ctx), source(ctx))));
+        .handler(ctx -> blocking(ctx, 200, () -> enrollment.renew(clientCertificate(ctx), rawBody(ctx), source(ctx))));
 
     r.route("/api/v1/*").handler(this::requireOps);
     r.get("/api/v1/devices").handler(ctx -> blocking(ctx, 200, () -> listDevices(ctx)));
@@ -256,13 +256,18 @@ public final class HttpApi {
     }
   }
 
-  private static JsonNode body(RoutingContext ctx) {
+  private static byte[] rawBody(RoutingContext ctx) {
     Buffer b = ctx.body() == null ? null : ctx.body().buffer();
     if (b == null || b.length() == 0) {
       throw ApiError.badRequest("a JSON request body is required");
     }
+    return b.getBytes();
+  }
+
+  private static JsonNode body(RoutingContext ctx) {
+    byte[] raw = rawBody(ctx);
     try {
-      JsonNode n = JSON.readTree(b.getBytes());
+      JsonNode n = JSON.readTree(raw);
       if (n == null || !n.isObject()) {
         throw ApiError.badRequest("the request body must be a JSON object");
       }
