@@ -12,8 +12,11 @@ import java.util.List;
  *       (always checked);
  *   <li><b>norm outlier</b>: the L2 norm of the delta {@code p_k - global} has a robust z-score
  *       0.6745 (norm - median) / MAD above {@code normThreshold} (Iglewicz and Hoaglin's modified
- *       z-score; 3.5 is their usual cut-off). Only large norms are flagged: a small norm is what a
- *       client with little data or an almost converged model sends.
+ *       z-score; 3.5 is their usual cut-off) <em>and</em> the norm is more than {@code
+ *       minNormRatio} (default 1.5) times the median. The ratio guards against false alarms when
+ *       honest norms agree so closely that the MAD is tiny (a 20% larger honest update would
+ *       otherwise score z &gt; 3.5). Only large norms are flagged: a small norm is what a client
+ *       with little data or an almost converged model sends.
  *   <li><b>direction outlier</b>: the cosine between the delta and the coordinate-wise median of
  *       all deltas is below {@code minCosine} (0 by default: the update points away from what
  *       the majority agrees on, as a sign-flipped update does).
@@ -28,21 +31,27 @@ import java.util.List;
  */
 public final class AnomalyDetector {
   private final double normThreshold;
+  private final double minNormRatio;
   private final double minCosine;
   private final int minClients;
 
   public AnomalyDetector() {
-    this(3.5, 0.0, 3);
+    this(3.5, 1.5, 0.0, 3);
   }
 
   /**
    * @param normThreshold robust z-score above which a norm is an outlier, positive
+   * @param minNormRatio a norm outlier must also exceed this multiple of the median norm, &ge; 1
    * @param minCosine cosine to the median delta below which a direction is an outlier, in [-1, 1]
    * @param minClients fewest finite updates for the statistical checks to run, at least 3
    */
-  public AnomalyDetector(double normThreshold, double minCosine, int minClients) {
+  public AnomalyDetector(
+      double normThreshold, double minNormRatio, double minCosine, int minClients) {
     if (!(normThreshold > 0)) {
       throw new IllegalArgumentException("normThreshold must be positive, got " + normThreshold);
+    }
+    if (!(minNormRatio >= 1) || Double.isInfinite(minNormRatio)) {
+      throw new IllegalArgumentException("minNormRatio must be at least 1, got " + minNormRatio);
     }
     if (!(minCosine >= -1 && minCosine <= 1)) {
       throw new IllegalArgumentException("minCosine must be in [-1, 1], got " + minCosine);
@@ -51,6 +60,7 @@ public final class AnomalyDetector {
       throw new IllegalArgumentException("minClients must be at least 3, got " + minClients);
     }
     this.normThreshold = normThreshold;
+    this.minNormRatio = minNormRatio;
     this.minCosine = minCosine;
     this.minClients = minClients;
   }
@@ -117,10 +127,10 @@ public final class AnomalyDetector {
           continue;
         }
         robustZ[k] = 0.6745 * (norms[k] - med) / mad;
-        if (robustZ[k] > normThreshold) {
+        if (robustZ[k] > normThreshold && norms[k] > minNormRatio * med) {
           reasons.get(k).add(String.format(java.util.Locale.ROOT,
-              "norm outlier: |delta| = %.4g, median %.4g, robust z %.1f > %.1f",
-              norms[k], med, robustZ[k], normThreshold));
+              "norm outlier: |delta| = %.4g, %.1f x the median %.4g, robust z %.1f > %.1f",
+              norms[k], norms[k] / med, med, robustZ[k], normThreshold));
         }
         if (refNorm > 0 && norms[k] > 0) {
           cosines[k] = dot(deltas[k], ref) / (norms[k] * refNorm);
