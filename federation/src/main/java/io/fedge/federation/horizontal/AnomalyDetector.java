@@ -160,22 +160,80 @@ public final class AnomalyDetector {
     return s.length % 2 == 1 ? s[m] : 0.5 * (s[m - 1] + s[m]);
   }
 
-  /** Coordinate-wise median of the non-null rows. */
+  /**
+   * Coordinate-wise median of the non-null rows. Coordinates are processed in blocks: a block of
+   * every row is copied into a coordinate-major buffer (so the selection reads contiguous memory),
+   * then each coordinate's median is found by quickselect, O(count) expected.
+   */
   static double[] coordinateMedian(double[][] rows, int count, int p) {
-    double[] col = new double[count];
+    final int block = 512;
+    double[] buf = new double[block * count];
     double[] out = new double[p];
-    for (int i = 0; i < p; i++) {
+    int m = count / 2;
+    for (int start = 0; start < p; start += block) {
+      int len = Math.min(block, p - start);
       int j = 0;
       for (double[] r : rows) {
-        if (r != null) {
-          col[j++] = r[i];
+        if (r == null) {
+          continue;
+        }
+        for (int b = 0; b < len; b++) {
+          buf[b * count + j] = r[start + b];
+        }
+        j++;
+      }
+      for (int b = 0; b < len; b++) {
+        int from = b * count;
+        double hi = select(buf, from, from + count, from + m);
+        if (count % 2 == 1) {
+          out[start + b] = hi;
+        } else {
+          double lo = buf[from];
+          for (int i = from + 1; i < from + m; i++) {
+            lo = Math.max(lo, buf[i]); // after select, [from, from+m) holds the m smallest
+          }
+          out[start + b] = 0.5 * (lo + hi);
         }
       }
-      Arrays.sort(col);
-      int m = count / 2;
-      out[i] = count % 2 == 1 ? col[m] : 0.5 * (col[m - 1] + col[m]);
     }
     return out;
+  }
+
+  /**
+   * Rearranges a[from..to) so that a[k] is the value that would be there if sorted, smaller or
+   * equal values before it and larger or equal after it (Hoare's selection); returns a[k].
+   */
+  static double select(double[] a, int from, int to, int k) {
+    int lo = from;
+    int hi = to - 1;
+    while (lo < hi) {
+      double pivot = a[(lo + hi) >>> 1];
+      int i = lo;
+      int j = hi;
+      while (i <= j) {
+        while (a[i] < pivot) {
+          i++;
+        }
+        while (a[j] > pivot) {
+          j--;
+        }
+        if (i <= j) {
+          double t = a[i];
+          a[i] = a[j];
+          a[j] = t;
+          i++;
+          j--;
+        }
+      }
+      if (k <= j) {
+        hi = j;
+      } else if (k >= i) {
+        lo = i;
+      } else {
+        break;
+      }
+    }
+    return a[k];
   }
 
   static double dot(double[] a, double[] b) {
