@@ -57,6 +57,16 @@ class FedAvgTest {
     assertThat(FedAvg.fromSum(sum)).containsExactly(expected, offset(1e-12));
     double[] onlyWeights = java.util.Arrays.copyOf(sum, 100);
     assertThat(FedAvg.fromSum(onlyWeights, total)).containsExactly(expected, offset(1e-12));
+    double[] global = new double[100];
+    java.util.Arrays.fill(global, 0.25);
+    double[] deltaSum = new double[101];
+    for (ClientUpdate c : u) {
+      double[] w = FedAvg.weightedDelta(c.parameters(), global, c.samples());
+      for (int i = 0; i < w.length; i++) {
+        deltaSum[i] += w[i];
+      }
+    }
+    assertThat(FedAvg.fromDeltaSum(global, deltaSum)).containsExactly(expected, offset(1e-12));
   }
 
   @Test
