@@ -102,9 +102,14 @@ public final class Metrics {
         j--;
         tn++;
       }
-      double share = Math.min(1.0, (cut - taken) / (tp + tn));
-      taken += share * (tp + tn);
-      positives += share * tp;
+      int group = tp + tn;
+      if (taken + group >= cut) {
+        // the last group: only the share of it that fits under the cut counts
+        positives += tp * ((cut - taken) / group);
+        break;
+      }
+      taken += group;
+      positives += tp;
     }
     return (positives / cut) / ((double) np / n);
   }

@@ -47,8 +47,8 @@ class RdpAccountantTest {
   @Test
   void numericIntegrationAgreesWithTheExactSumAtIntegerOrders() {
     for (double q : new double[] {0.001, 0.01, 0.1, 0.5}) {
-      for (double sigma : new double[] {0.5, 1.0, 4.0}) {
-        for (int alpha : new int[] {2, 3, 8, 32}) {
+      for (double sigma : new double[] {0.2, 0.5, 1.0, 4.0}) {
+        for (int alpha : new int[] {2, 3, 8, 32, 63}) {
           double exact = RdpAccountant.logAInteger(q, sigma, alpha);
           double numeric = RdpAccountant.logANumeric(q, sigma, alpha);
           assertThat(numeric).as("q=%s sigma=%s alpha=%s", q, sigma, alpha)
