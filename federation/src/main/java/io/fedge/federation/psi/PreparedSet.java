@@ -35,7 +35,7 @@ final class PreparedSet {
     }
     if (ids.size() > maxSetSize) {
       throw new PsiException(PsiException.Code.SET_TOO_LARGE, "the id set has " + ids.size()
-          + " ids, more than the limit of " + maxSetSize + ": split the job or raise psi.maxSetSize");
+          + " ids, more than the limit of " + maxSetSize + ": split the job or raise the PSI maxSetSize setting");
     }
     String[] norm = new String[ids.size()];
     Map<String, Integer> seen = new HashMap<>(ids.size() * 2);
