@@ -10,13 +10,13 @@ import java.util.List;
  * vertical code. Same binning rule (values at the k/bins training quantiles, deduplicated, "x <=
  * edge" goes left), same base score (training log-odds), gain, leaf weight, depth, trees, shrinkage.
  */
-final class CentralGbdt {
+public final class CentralGbdt {
   private record Node(int feature, double threshold, double weight, Node left, Node right) {}
 
   private final List<Node> trees = new ArrayList<>();
   private final double base;
 
-  CentralGbdt(double[][] x, int[] y, int numTrees, int depth, double rate, int bins, double lambda, double mcw) {
+  public CentralGbdt(double[][] x, int[] y, int numTrees, int depth, double rate, int bins, double lambda, double mcw) {
     int n = x.length;
     int d = x[0].length;
     double[][] edges = new double[d][];
@@ -118,7 +118,7 @@ final class CentralGbdt {
     return n.weight();
   }
 
-  double[] scores(double[][] x) {
+  public double[] scores(double[][] x) {
     double[] out = new double[x.length];
     for (int i = 0; i < x.length; i++) {
       double z = base;

@@ -16,9 +16,9 @@ import java.util.Random;
  * order) and split into train and test by a seeded shuffle. Each side's tables are built from its own
  * file only, so a party object given them holds nothing of the other side.
  */
-record FateSplit(GuestTable guestTrain, PartyTable hostTrain, GuestTable guestTest, PartyTable hostTest) {
+public record FateSplit(GuestTable guestTrain, PartyTable hostTrain, GuestTable guestTest, PartyTable hostTest) {
 
-  static FateSplit load(String name, double testFraction, long seed) throws IOException {
+  public static FateSplit load(String name, double testFraction, long seed) throws IOException {
     Path dir = locate();
     List<String[]> guest = read(dir.resolve(name + "_hetero_guest.csv"));
     List<String[]> host = read(dir.resolve(name + "_hetero_host.csv"));
@@ -79,7 +79,7 @@ record FateSplit(GuestTable guestTrain, PartyTable hostTrain, GuestTable guestTe
   }
 
   /** Joined features (guest columns then host columns) of the train or test rows: the central view. */
-  static double[][] joined(GuestTable g, PartyTable h) {
+  public static double[][] joined(GuestTable g, PartyTable h) {
     int n = g.features().rowCount();
     double[][] out = new double[n][];
     for (int i = 0; i < n; i++) {

@@ -66,7 +66,7 @@ class VerticalBoostingTest {
 
   @Test
   void defaultCreditVerticalTreesMatchCentralGradientBoostingWithinOneHundredth() throws Exception {
-    assertMatchesCentral("default_credit", TreeConfig.of(3, 3, 0.3, 16).withKeyBits(1024));
+    assertMatchesCentral("default_credit", TreeConfig.of(2, 3, 0.3, 16).withKeyBits(1024));
   }
 
   @Test
