@@ -287,7 +287,7 @@ public final class BoostGuest implements VerticalEndpoint {
         if (nh == null) {
           throw new VerticalException(host + " sent no histogram for node " + node);
         }
-        double[][] sums = decryptAll(nh.leftSums());
+        double[][] sums = decryptAll(nh);
         for (int s = 0; s < sums.length; s++) {
           double gain = gain(sums[s][0], sums[s][1], gSum, hSum, parent);
           if (gain > bestGain) {
@@ -324,12 +324,23 @@ public final class BoostGuest implements VerticalEndpoint {
     return gl * gl / (hl + config.lambda()) + gr * gr / (hr + config.lambda()) - parent;
   }
 
-  private double[][] decryptAll(List<byte[]> sums) {
+  private double[][] decryptAll(NodeHistogram nh) {
     PaillierPublicKey pk = key.publicKey();
-    double[][] out = new double[sums.size()][];
-    IntStream.range(0, out.length).parallel().forEach(i -> {
-      Ciphertext c = pk.validate(new BigInteger(1, sums.get(i)));
-      out[i] = packing.unpack(key.decrypt(c, arith));
+    int k = packing.valuesPerPlaintext(pk.bits());
+    List<byte[]> sums = nh.packedSums();
+    if (nh.perCiphertext() != k || nh.candidates() < 0 || sums.size() != (nh.candidates() + k - 1) / k) {
+      throw new VerticalException("histogram of node " + nh.node() + " is not packed " + k + " to a ciphertext");
+    }
+    int w = packing.valueBits();
+    BigInteger mask = BigInteger.ONE.shiftLeft(w).subtract(BigInteger.ONE);
+    double[][] out = new double[nh.candidates()][];
+    IntStream.range(0, sums.size()).parallel().forEach(ci -> {
+      BigInteger m = key.decrypt(pk.validate(new BigInteger(1, sums.get(ci))), arith);
+      int first = ci * k;
+      int count = Math.min(k, nh.candidates() - first);
+      for (int j = 0; j < count; j++) {
+        out[first + j] = packing.unpack(m.shiftRight(w * (count - 1 - j)).and(mask));
+      }
     });
     return out;
   }

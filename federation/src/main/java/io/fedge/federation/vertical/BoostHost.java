@@ -49,6 +49,9 @@ public final class BoostHost implements VerticalEndpoint {
   private final Map<Long, int[]> nodeRows = new HashMap<>();
   private final Map<Long, HostSplit> splits = new LinkedHashMap<>();
   private PartyTable scoringTable;
+  private final io.fedge.federation.crypto.paillier.ModArith arith = io.fedge.federation.crypto.paillier.ModArith.best();
+  private int valueBits;
+  private int perCiphertext;
 
   public BoostHost(String id, String guest, PartyTable table, Outbox outbox) {
     this.id = id;
@@ -116,6 +119,9 @@ public final class BoostHost implements VerticalEndpoint {
     }
     this.jobId = s.jobId();
     this.key = new PaillierPublicKey(new BigInteger(1, s.paillierModulus()));
+    GradientPacking packing = new GradientPacking(key, s.config().fractionBits());
+    this.valueBits = packing.valueBits();
+    this.perCiphertext = packing.valuesPerPlaintext(key.bits());
     this.bins = QuantileBins.fit(table, s.config().bins());
     this.binned = bins.binAll(table);
     outbox.send(guest, new Ready(jobId));
@@ -182,13 +188,23 @@ public final class BoostHost implements VerticalEndpoint {
       }
     }
     java.util.Collections.shuffle(all, random);
-    List<byte[]> sums = new ArrayList<>(all.size());
-    for (int[] c : all) {
-      sums.add(new io.fedge.federation.crypto.paillier.Ciphertext(prefix[c[0]][c[1]]).toBytes());
-    }
+    // Pack k sums per ciphertext by Horner's rule, C <- C^(2^w) · c_j: w squarings per value on the
+    // host save the guest k-1 of every k decryptions (a decryption costs far more than w squarings).
+    int k = perCiphertext;
+    BigInteger shift = BigInteger.ONE.shiftLeft(valueBits);
+    int chunks = (all.size() + k - 1) / k;
+    byte[][] packed = new byte[chunks][];
+    IntStream.range(0, chunks).parallel().forEach(ci -> {
+      BigInteger acc = null;
+      for (int j = ci * k; j < Math.min(all.size(), (ci + 1) * k); j++) {
+        BigInteger c = prefix[all.get(j)[0]][all.get(j)[1]];
+        acc = acc == null ? c : arith.modPow(acc, shift, nSquared).multiply(c).mod(nSquared);
+      }
+      packed[ci] = new io.fedge.federation.crypto.paillier.Ciphertext(acc).toBytes();
+    });
     candidates.put(key(t, n.node()), all.toArray(new int[0][]));
     nodeRows.put(key(t, n.node()), rows.clone());
-    return new NodeHistogram(n.node(), sums);
+    return new NodeHistogram(n.node(), all.size(), k, List.of(packed));
   }
 
   private void onDecision(SplitDecision d) {

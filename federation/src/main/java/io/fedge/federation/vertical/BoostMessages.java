@@ -27,9 +27,11 @@ public final class BoostMessages {
 
   /**
    * One node's encrypted left-side sums, indexed by the host's opaque split id (a per-node shuffle
-   * of its (feature, bin) candidates, so the guest learns neither feature nor threshold).
+   * of its (feature, bin) candidates, so the guest learns neither feature nor threshold). The
+   * {@code candidates} sums are packed {@code perCiphertext} to a ciphertext, first id in the most
+   * significant position: Enc(Σ_j v_j · 2^{w(k-1-j)}) with w the packed value width.
    */
-  public record NodeHistogram(int node, List<byte[]> leftSums) {}
+  public record NodeHistogram(int node, int candidates, int perCiphertext, List<byte[]> packedSums) {}
 
   /** Host to guest: histograms for the requested nodes. */
   public record EncryptedHistograms(String jobId, int tree, List<NodeHistogram> nodes) implements VerticalMessage {}

@@ -22,6 +22,16 @@ final class GradientPacking {
     this.one = BigInteger.ONE.shiftLeft(fractionBits);
   }
 
+  /** Bits of one packed (g, h, count) value, the stride when several are packed per ciphertext. */
+  int valueBits() {
+    return 3 * slots.slotBits();
+  }
+
+  /** How many packed values fit one plaintext of a key of {@code keyBits} bits. */
+  int valuesPerPlaintext(int keyBits) {
+    return Math.max(1, (keyBits - 2) / valueBits());
+  }
+
   BigInteger pack(double g, double h) {
     if (!(g > -1.0 - 1e-12 && g < 1.0 + 1e-12) || !(h >= 0 && h <= 1)) {
       throw new VerticalException("gradient " + g + " or hessian " + h + " out of the packed range");
