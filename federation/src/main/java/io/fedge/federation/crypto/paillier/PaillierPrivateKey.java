@@ -1,0 +1,80 @@
+package io.fedge.federation.crypto.paillier;
+
+import java.math.BigInteger;
+import java.security.SecureRandom;
+
+/**
+ * Paillier private key (the primes p, q) with the Chinese-remainder shortcuts: decryption works mod
+ * p^2 and q^2 with half-size exponents (Paillier 1999, section 7), and the key holder computes the
+ * encryption noise r^n mod n^2 as two half-size exponentiations mod p^2 and q^2.
+ */
+public final class PaillierPrivateKey {
+  private final PaillierPublicKey publicKey;
+  private final BigInteger p;
+  private final BigInteger q;
+  private final BigInteger pSquared;
+  private final BigInteger qSquared;
+  private final BigInteger pMinusOne;
+  private final BigInteger qMinusOne;
+  private final BigInteger hp;
+  private final BigInteger hq;
+  private final BigInteger qInverseModP;
+  private final BigInteger qSquaredInverseModPSquared;
+  private final BigInteger nModPhiPSquared;
+  private final BigInteger nModPhiQSquared;
+
+  public PaillierPrivateKey(BigInteger p, BigInteger q) {
+    if (p.equals(q) || !p.isProbablePrime(64) || !q.isProbablePrime(64)) {
+      throw new IllegalArgumentException("Paillier primes must be two distinct primes");
+    }
+    this.p = p;
+    this.q = q;
+    BigInteger n = p.multiply(q);
+    this.publicKey = new PaillierPublicKey(n);
+    this.pSquared = p.multiply(p);
+    this.qSquared = q.multiply(q);
+    this.pMinusOne = p.subtract(BigInteger.ONE);
+    this.qMinusOne = q.subtract(BigInteger.ONE);
+    BigInteger g = n.add(BigInteger.ONE);
+    this.hp = lFunction(g.modPow(pMinusOne, pSquared), p).modInverse(p);
+    this.hq = lFunction(g.modPow(qMinusOne, qSquared), q).modInverse(q);
+    this.qInverseModP = q.modInverse(p);
+    this.qSquaredInverseModPSquared = qSquared.modInverse(pSquared);
+    // The group Z_{p^2}^* has order p(p-1); reducing the exponent n mod it is exact.
+    this.nModPhiPSquared = n.mod(p.multiply(pMinusOne));
+    this.nModPhiQSquared = n.mod(q.multiply(qMinusOne));
+  }
+
+  public PaillierPublicKey publicKey() {
+    return publicKey;
+  }
+
+  /** Decrypts to the plaintext in [0, n). */
+  public BigInteger decrypt(Ciphertext c, ModArith arith) {
+    BigInteger mp = lFunction(arith.modPow(c.value().mod(pSquared), pMinusOne, pSquared), p)
+        .multiply(hp).mod(p);
+    BigInteger mq = lFunction(arith.modPow(c.value().mod(qSquared), qMinusOne, qSquared), q)
+        .multiply(hq).mod(q);
+    // Garner: m = mq + q·((mp - mq)·q^-1 mod p)
+    return mp.subtract(mq).multiply(qInverseModP).mod(p).multiply(q).add(mq);
+  }
+
+  /** r^n mod n^2 for a fresh random r, computed mod p^2 and q^2 and recombined (about 3x faster). */
+  public BigInteger freshNoise(SecureRandom random, ModArith arith) {
+    BigInteger r = publicKey.randomUnit(random);
+    BigInteger xp = arith.modPow(r.mod(pSquared), nModPhiPSquared, pSquared);
+    BigInteger xq = arith.modPow(r.mod(qSquared), nModPhiQSquared, qSquared);
+    // x = xq + q^2·((xp - xq)·(q^2)^-1 mod p^2)
+    return xp.subtract(xq).multiply(qSquaredInverseModPSquared).mod(pSquared)
+        .multiply(qSquared).add(xq);
+  }
+
+  private static BigInteger lFunction(BigInteger u, BigInteger d) {
+    return u.subtract(BigInteger.ONE).divide(d);
+  }
+
+  @Override
+  public String toString() {
+    return "PaillierPrivateKey(" + publicKey.bits() + " bits)"; // never the primes
+  }
+}

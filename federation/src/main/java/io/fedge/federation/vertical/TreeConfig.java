@@ -1,0 +1,49 @@
+package io.fedge.federation.vertical;
+
+/**
+ * Hyper-parameters of SecureBoost-style vertical gradient boosting (binary log loss).
+ *
+ * @param trees number of trees
+ * @param maxDepth depth of each tree (a root-only tree has depth 0)
+ * @param learningRate shrinkage applied to every leaf weight
+ * @param bins quantile bins per feature (each party bins its own features)
+ * @param lambda L2 penalty on leaf weights (XGBoost's lambda)
+ * @param minChildWeight smallest hessian sum a child may have
+ * @param keyBits Paillier modulus size of the guest's key (2048 or more for real data)
+ * @param fractionBits fixed-point precision of encrypted gradients and hessians
+ */
+public record TreeConfig(int trees, int maxDepth, double learningRate, int bins, double lambda,
+    double minChildWeight, int keyBits, int fractionBits) {
+  public TreeConfig {
+    if (trees < 1 || trees > 1000) {
+      throw new VerticalException("trees must be in [1, 1000], got " + trees);
+    }
+    if (maxDepth < 1 || maxDepth > 10) {
+      throw new VerticalException("maxDepth must be in [1, 10], got " + maxDepth);
+    }
+    if (!(learningRate > 0 && learningRate <= 1)) {
+      throw new VerticalException("learningRate must be in (0, 1], got " + learningRate);
+    }
+    if (bins < 2 || bins > 256) {
+      throw new VerticalException("bins must be in [2, 256], got " + bins);
+    }
+    if (!(lambda >= 0) || !(minChildWeight >= 0)) {
+      throw new VerticalException("lambda and minChildWeight must be >= 0");
+    }
+    if (keyBits < 1024 || keyBits % 2 != 0) {
+      throw new VerticalException("keyBits must be even and at least 1024 (2048 for real data), got " + keyBits);
+    }
+    if (fractionBits < 16 || fractionBits > 52) {
+      throw new VerticalException("fractionBits must be in [16, 52], got " + fractionBits);
+    }
+  }
+
+  /** Defaults: 2048-bit key, 40 fraction bits, lambda 1, min child weight 1e-3. */
+  public static TreeConfig of(int trees, int maxDepth, double learningRate, int bins) {
+    return new TreeConfig(trees, maxDepth, learningRate, bins, 1.0, 1e-3, 2048, 40);
+  }
+
+  public TreeConfig withKeyBits(int bits) {
+    return new TreeConfig(trees, maxDepth, learningRate, bins, lambda, minChildWeight, bits, fractionBits);
+  }
+}
