@@ -13,6 +13,7 @@ CREATE TABLE ledger_entries (
 );
 
 CREATE INDEX ledger_entries_type_idx ON ledger_entries (entry_type);
+CREATE INDEX ledger_entries_leaf_idx ON ledger_entries (leaf_hash);
 
 -- Roots of perfect subtrees at level >= 8 (256 leaves and up): (level, idx) covers leaves
 -- [idx * 2^level, (idx + 1) * 2^level). Written in the same transaction as the leaf completing them.

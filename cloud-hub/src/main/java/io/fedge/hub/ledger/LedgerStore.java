@@ -229,6 +229,21 @@ public final class LedgerStore {
     return one.isEmpty() || one.get(0).index() != index ? Optional.empty() : Optional.of(one.get(0));
   }
 
+  /** The index of the entry with this leaf hash (the first, if the same entry was logged twice). */
+  public Optional<Long> indexOfLeaf(byte[] leafHash) {
+    return db.inTransaction(
+        c -> {
+          try (PreparedStatement ps = c.prepareStatement("SELECT MIN(idx) FROM ledger_entries WHERE leaf_hash = ?")) {
+            ps.setString(1, HEX.formatHex(leafHash));
+            try (ResultSet rs = ps.executeQuery()) {
+              rs.next();
+              long v = rs.getLong(1);
+              return rs.wasNull() ? Optional.<Long>empty() : Optional.of(v);
+            }
+          }
+        });
+  }
+
   public boolean isRecipient(long index, String deviceId) {
     return db.inTransaction(
         c -> {
