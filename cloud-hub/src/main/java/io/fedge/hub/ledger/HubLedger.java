@@ -140,17 +140,7 @@ public final class HubLedger implements Ledger {
     for (PendingReceipt p : pending) {
       Optional<Long> from = lastSent.computeIfAbsent(p.deviceId(), store::lastSentSize);
       Long consistencyFrom = from.filter(s -> s > 0 && s < cp.size()).orElse(null);
-      List<String> consistency =
-          consistencyFrom == null ? null : LedgerReceipt.encodeHashes(consistencyProof(consistencyFrom, cp.size()));
-      LedgerReceipt r =
-          new LedgerReceipt(
-              LedgerReceipt.VERSION,
-              p.index(),
-              p.entry(),
-              LedgerReceipt.encodeHashes(inclusionProof(p.index(), cp.size())),
-              cp.note(),
-              consistencyFrom,
-              consistency);
+      LedgerReceipt r = receipt(p, cp, consistencyFrom);
       try {
         channel.send(p.deviceId(), r);
       } catch (RuntimeException e) {
@@ -162,6 +152,37 @@ public final class HubLedger implements Ledger {
       sent++;
     }
     return sent;
+  }
+
+  /**
+   * Receipts, under the latest checkpoint, for the entries naming {@code deviceId} after index
+   * {@code after}: what a device pulls when a pushed receipt was lost (it was offline without a
+   * session, for example).
+   */
+  public List<LedgerReceipt> receiptsFor(String deviceId, long after, int limit) {
+    Optional<StoredCheckpoint> latest = store.latestCheckpoint();
+    if (latest.isEmpty()) {
+      return List.of();
+    }
+    StoredCheckpoint cp = latest.get();
+    List<LedgerReceipt> out = new ArrayList<>();
+    for (PendingReceipt p : store.entriesFor(deviceId, after, cp.size(), limit)) {
+      out.add(receipt(p, cp, null));
+    }
+    return out;
+  }
+
+  private LedgerReceipt receipt(PendingReceipt p, StoredCheckpoint cp, Long consistencyFrom) {
+    List<String> consistency =
+        consistencyFrom == null ? null : LedgerReceipt.encodeHashes(consistencyProof(consistencyFrom, cp.size()));
+    return new LedgerReceipt(
+        LedgerReceipt.VERSION,
+        p.index(),
+        p.entry(),
+        LedgerReceipt.encodeHashes(inclusionProof(p.index(), cp.size())),
+        cp.note(),
+        consistencyFrom,
+        consistency);
   }
 
   /** Anchors the latest checkpoint with every anchor that has not anchored it yet. */

@@ -72,6 +72,11 @@ public final class LedgerRoutes implements ApiRoutes {
       device(ctx);
       return consistency(ctx);
     }));
+    r.get("/ledger/v1/receipts").handler(ctx -> api.blocking(ctx, 200, () -> {
+      String device = device(ctx);
+      long after = ctx.queryParams().get("after") == null ? -1 : number(ctx, "after", true);
+      return Map.of("receipts", ledger.receiptsFor(device, after, HttpApi.limit(ctx)));
+    }));
     r.get("/ledger/v1/entries/:index").handler(ctx -> api.blocking(ctx, 200, () -> ownEntry(ctx, device(ctx))));
   }
 

@@ -322,6 +322,29 @@ public final class LedgerStore {
         });
   }
 
+  /** Entries naming {@code deviceId} with {@code after < idx < size}, oldest first. */
+  public List<PendingReceipt> entriesFor(String deviceId, long after, long size, int limit) {
+    return db.inTransaction(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT r.idx, r.device_id, e.entry FROM ledger_recipients r JOIN ledger_entries e ON e.idx = r.idx"
+                      + " WHERE r.device_id = ? AND r.idx > ? AND r.idx < ? ORDER BY r.idx LIMIT ?")) {
+            ps.setString(1, deviceId);
+            ps.setLong(2, after);
+            ps.setLong(3, size);
+            ps.setInt(4, limit);
+            List<PendingReceipt> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                out.add(new PendingReceipt(rs.getLong(1), rs.getString(2), rs.getString(3)));
+              }
+            }
+            return out;
+          }
+        });
+  }
+
   /** The largest checkpoint size a receipt was sent to {@code deviceId} under, if any. */
   public Optional<Long> lastSentSize(String deviceId) {
     return db.inTransaction(

@@ -50,6 +50,16 @@ public final class HttpsLedgerSource implements LedgerSource {
   }
 
   @Override
+  public List<LedgerReceipt> receiptsAfter(long after) throws IOException {
+    JsonNode n = get("/ledger/v1/receipts?after=" + after).orElseThrow(() -> new IOException("no receipts route"));
+    List<LedgerReceipt> out = new ArrayList<>();
+    for (JsonNode r : n.path("receipts")) {
+      out.add(WireCodec.mapper().treeToValue(r, LedgerReceipt.class));
+    }
+    return out;
+  }
+
+  @Override
   public Optional<String> entry(long index) throws IOException {
     return get("/ledger/v1/entries/" + index).map(n -> n.path("entry").asText());
   }

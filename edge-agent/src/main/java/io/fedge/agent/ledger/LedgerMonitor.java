@@ -34,6 +34,8 @@ import org.slf4j.LoggerFactory;
  *       else from the hub right after enrollment, over TLS pinned to the claim bundle's CA;
  *   <li>verifies each receipt: signature, entry, inclusion, and that its checkpoint is consistent
  *       with the one kept (proof in the receipt, or fetched); keeps the larger checkpoint;
+ *   <li>pulls receipts it has not got (a pushed one is lost if it arrives before the device's first
+ *       MQTT session exists);
  *   <li>periodically re-checks: the hub's latest checkpoint against the kept one, and that each
  *       recent receipted entry is still served unchanged and still proved under the kept root;
  *   <li>on any failed check: stores an alarm, tells the hub ({@code ledger-alarm}), and stops
@@ -175,6 +177,14 @@ public final class LedgerMonitor {
     } catch (IOException e) {
       LOG.debug("ledger watch skipped: {}", e.getMessage());
       return;
+    }
+    try {
+      long newest = store.receipts(1).stream().mapToLong(ReceiptStore.Receipt::index).max().orElse(-1);
+      for (LedgerReceipt r : hub.receiptsAfter(newest)) {
+        onReceipt(r);
+      }
+    } catch (IOException e) {
+      LOG.debug("receipts not pulled: {}", e.getMessage());
     }
     try {
       Checkpoint latest = ReceiptVerifier.openCheckpoint(note, key);

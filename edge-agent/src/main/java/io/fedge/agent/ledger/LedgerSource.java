@@ -18,6 +18,9 @@ public interface LedgerSource {
   /** Inclusion proof of {@code index} in the tree of {@code size} leaves. */
   List<byte[]> inclusion(long index, long size) throws IOException;
 
+  /** Receipts for the entries naming this device after index {@code after}, under the latest checkpoint. */
+  List<io.fedge.federation.ledger.LedgerReceipt> receiptsAfter(long after) throws IOException;
+
   /** The canonical text of entry {@code index} as the hub serves it now, or empty if it says there is none. */
   Optional<String> entry(long index) throws IOException;
 }
