@@ -56,7 +56,7 @@ class LedgerIT {
   }
 
   @Test
-  void alteredEntryIsDetectedByTheAgentAndByTheAuditAndOpsClearTheAlarm() throws Exception {
+  void alteredOrDeletedEntryIsDetectedByTheAgentAndByTheAuditAndOpsClearTheAlarm() throws Exception {
     hub = HubProcess.start("ledger-hub", dir.resolve("hub"), Map.of("ledger.checkpoint.interval", "PT0.5S"));
     OpsClient ops = hub.ops();
     agent = AgentProcess.start("ledger-agent", dir.resolve("agent"), ops.mintClaimBundle("dealers-east", 3600),
@@ -133,5 +133,73 @@ class LedgerIT {
     await("cleared").atMost(Duration.ofSeconds(30)).until(() -> agent.status().path("ledgerParticipationAllowed").asBoolean(false));
     assertThat(ops.get("/api/v1/ledger/alarms").body().path("alarms").size()).isZero();
     assertThat(cli("audit", "--db", db, "--public-key", key.toString()).code()).isZero();
+    await("no alarm").atMost(Duration.ofSeconds(30)).until(() -> agent.status().path("ledgerAlarm").isNull());
+
+    // Now the entry is deleted outright, with the audit row it came from (covering the tracks).
+    hub.stop();
+    try (Connection c = DriverManager.getConnection(db); Statement st = c.createStatement()) {
+      st.executeUpdate("DELETE FROM ledger_recipients WHERE idx = 0");
+      assertThat(st.executeUpdate("DELETE FROM ledger_entries WHERE idx = 0")).isEqualTo(1);
+      st.executeUpdate("DELETE FROM audit_log WHERE action = 'enroll'");
+    }
+    hub = hub.restart();
+    Cli deleted = cli("audit", "--db", db, "--public-key", key.toString());
+    assertThat(deleted.code()).isEqualTo(1);
+    assertThat(deleted.err()).contains("entries were deleted");
+    await("agent sees the deletion").atMost(Duration.ofSeconds(30))
+        .until(() -> agent.status().path("ledgerAlarm").path("reason").asText().contains("gone"));
+    assertThat(agent.status().path("ledgerParticipationAllowed").asBoolean(true)).isFalse();
+  }
+
+  @Test
+  void rewrittenHistoryIsDetectedByTheAgentAndByAnAuditorHoldingAnEarlierCheckpoint() throws Exception {
+    hub = HubProcess.start("fork-hub", dir.resolve("hub"), Map.of("ledger.checkpoint.interval", "PT0.5S"));
+    OpsClient ops = hub.ops();
+    agent = AgentProcess.start("fork-agent", dir.resolve("agent"), ops.mintClaimBundle("dealers-east", 3600),
+        Map.of("ledger.watch.interval", "PT1S"));
+    await().atMost(Duration.ofSeconds(60)).until(() -> "CONNECTED".equals(agent.connection()));
+    String id = agent.deviceId();
+    await("verified receipt").atMost(Duration.ofSeconds(30)).until(() -> {
+      JsonNode r = receipts(agent);
+      return r.size() == 1 && "VERIFIED".equals(r.get(0).path("state").asText());
+    });
+    Path key = dir.resolve("hub/ledger/ledger-key.pub");
+    String db = "jdbc:sqlite:" + dir.resolve("hub/hub.db");
+    Files.writeString(dir.resolve("kept.txt"), ops.get("/api/v1/ledger/checkpoint").body().path("note").asText());
+
+    // A hub operator with the signing key rewrites history consistently: new entry, new leaf
+    // hash, old checkpoints dropped, and the hub signs the rewritten log as if nothing happened.
+    hub.stop();
+    try (Connection c = DriverManager.getConnection(db); Statement st = c.createStatement()) {
+      String forged;
+      try (var rs = st.executeQuery("SELECT entry FROM ledger_entries WHERE idx = 0")) {
+        rs.next();
+        forged = rs.getString(1).replace("dealers-east", "dealers-west");
+      }
+      try (var ps = c.prepareStatement("UPDATE ledger_entries SET entry = ?, leaf_hash = ? WHERE idx = 0")) {
+        ps.setString(1, forged);
+        ps.setString(2, java.util.HexFormat.of().formatHex(
+            io.fedge.federation.ledger.Rfc9162.leafHash(forged.getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+        assertThat(ps.executeUpdate()).isEqualTo(1);
+      }
+      st.executeUpdate("DELETE FROM ledger_checkpoints");
+      st.executeUpdate("UPDATE ledger_recipients SET sent_size = NULL, sent_at = NULL");
+    }
+    hub = hub.restart();
+    ops = hub.ops();
+    OpsClient o = ops;
+    await("re-signed").atMost(Duration.ofSeconds(30)).until(() -> o.get("/api/v1/ledger/checkpoint").status() == 200);
+
+    // The rewritten log is self-consistent: an audit without history cannot tell (docs/ledger.md)...
+    assertThat(cli("audit", "--db", db, "--public-key", key.toString()).code()).isZero();
+    // ...but an auditor or agent holding an earlier checkpoint can.
+    Cli withKept = cli("audit", "--db", db, "--public-key", key.toString(), "--known-checkpoint", dir.resolve("kept.txt").toString());
+    assertThat(withKept.code()).isEqualTo(1);
+    assertThat(withKept.err()).containsAnyOf("forked", "log was rewritten");
+    await("agent sees the fork").atMost(Duration.ofSeconds(30))
+        .until(() -> "CONSISTENCY".equals(agent.status().path("ledgerAlarm").path("check").asText()));
+    assertThat(agent.status().path("ledgerParticipationAllowed").asBoolean(true)).isFalse();
+    await("alarm at the hub").atMost(Duration.ofSeconds(30))
+        .until(() -> o.get("/api/v1/ledger/alarms").body().path("alarms").findValuesAsText("check").contains("CONSISTENCY"));
   }
 }

@@ -46,6 +46,9 @@ public final class LedgerModule {
       throws IOException {
     NoteSigner key = LedgerKey.loadOrCreate(dataDir.resolve("ledger"), settings.origin());
     HubLedger ledger = new HubLedger(new LedgerStore(db), key, clock);
+    if (settings.evmUrl() != null) {
+      ledger.addAnchor(EvmAnchor.fromSettings(settings));
+    }
     LedgerModule m = new LedgerModule(ledger, new AuditFollower(db, ledger, clock), settings, clock);
     upstream.register(Kinds.LEDGER_ALARM, m::onAlarm);
     return m;

@@ -194,7 +194,8 @@ public final class LedgerMonitor {
         return;
       }
       for (ReceiptStore.Receipt r : store.receipts(RECHECK)) {
-        if (r.state() == State.FAILED || r.index() >= kept.get().size()) {
+        // FAILED receipts too: after ops clear an alarm, a log that is still damaged raises it again.
+        if (r.index() >= kept.get().size()) {
           continue;
         }
         recheck(r, kept.get());
@@ -222,8 +223,8 @@ public final class LedgerMonitor {
       fail(r, new LedgerCheckException(LedgerCheckException.Kind.INCLUSION,
           "entry " + r.index() + " is no longer proved under the kept checkpoint " + kept.size() + ": " + e.getMessage(), e));
     }
-    if (r.state() == State.UNCHECKED) {
-      store.setState(r.index(), State.VERIFIED, null);
+    if (r.state() != State.VERIFIED && !r.entry().isEmpty()) {
+      store.setState(r.index(), State.VERIFIED, r.state() == State.FAILED ? "verified again after a failure (see alarms)" : null);
     }
   }
 
