@@ -15,6 +15,8 @@ import io.fedge.hub.db.JdbcHubStore;
 import io.fedge.hub.db.Migrations;
 import io.fedge.hub.fleet.DeviceAdmin;
 import io.fedge.hub.fleet.FleetService;
+import io.fedge.hub.ledger.Ledger;
+import io.fedge.hub.ledger.LedgerModule;
 import io.fedge.hub.messaging.Downlink;
 import io.fedge.hub.messaging.UpstreamHandlers;
 import io.fedge.hub.mqtt.HubMqttClient;
@@ -81,6 +83,7 @@ public final class Hub implements Launcher.Program {
   private EmbeddedBroker broker;
   private HubMqttClient mqtt;
   private final UpstreamHandlers upstream = new UpstreamHandlers();
+  private LedgerModule ledger;
   private Vertx vertx;
   private HttpServer http;
   private volatile boolean ready;
@@ -101,6 +104,14 @@ public final class Hub implements Launcher.Program {
       throw new IllegalStateException("the hub's MQTT client is not started yet");
     }
     return m;
+  }
+
+  /** The Merkle ledger, for features that log (rounds, consent, OTA); usable once {@link #start} returned. */
+  public Ledger ledger() {
+    if (ledger == null) {
+      throw new IllegalStateException("the hub is not started yet");
+    }
+    return ledger.api();
   }
 
   public void start() throws Exception {
@@ -130,6 +141,7 @@ public final class Hub implements Launcher.Program {
             clock,
             new EnrollmentSettings(config.deviceCertLifetime(), Duration.ofDays(365)));
     FleetService fleet = new FleetService(store, clock, config.replicaId(), upstream);
+    ledger = LedgerModule.create(data, db, config.ledger(), upstream, clock);
 
     // MQTT broker with this replica's server certificate; devices must present ours-issued certificates.
     KeyPair brokerKey = newKey();
@@ -170,6 +182,7 @@ public final class Hub implements Launcher.Program {
             TlsContexts.mutual(serviceKey.getPrivate(), ca.chainFor(serviceCert), ca.root()).getSocketFactory(),
             fleet);
     mqtt.start();
+    ledger.start(scheduler, downlink());
 
     DeviceAdmin admin = new DeviceAdmin(enrollment, store, broker::disconnect);
     // Port 0 means "any free port": resolve it now, because it is written into claim bundles.
@@ -188,6 +201,7 @@ public final class Hub implements Launcher.Program {
             new HttpApi.HubInfo(
                 hubUrl, ca.rootFingerprint(), config.mqttAdvertisedHost(), mqttAdvertisedPort, config.claimTokenDefaultTtl()),
             () -> ready && mqtt.isConnected());
+    api.mount(ledger.routes(id -> store.findDevice(id).map(d -> !d.revoked()).orElse(false)));
     KeyPair httpKey = newKey();
     X509Certificate httpCert = ca.issueServer(httpKey.getPublic(), dnsNames(), ipAddresses(), Duration.ofDays(90));
     HttpServerOptions opts =
@@ -219,6 +233,7 @@ public final class Hub implements Launcher.Program {
     run.put("caFingerprint", ca.rootFingerprint());
     run.put("opsTokenFile", data.resolve("ops-token").toString());
     run.put("pid", ProcessHandle.current().pid());
+    run.putAll(ledger.runInfo(data));
     writeRunInfo(data, run);
     LOG.info(
         "hub {} ready in {} ms: https {}:{} mqtts {}:{} CA {}",

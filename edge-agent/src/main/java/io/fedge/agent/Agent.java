@@ -5,6 +5,10 @@ import io.fedge.federation.net.TcpNoDelaySocketFactory;
 import io.fedge.agent.dashboard.DashboardServer;
 import io.fedge.federation.config.Launcher;
 import io.fedge.agent.identity.IdentityManager;
+import io.fedge.agent.ledger.HttpsLedgerSource;
+import io.fedge.agent.ledger.LedgerMonitor;
+import io.fedge.agent.ledger.ReceiptStore;
+import io.fedge.federation.ledger.LedgerReceipt;
 import io.fedge.agent.messaging.DownstreamHandler;
 import io.fedge.agent.messaging.DownstreamHandlers;
 import io.fedge.agent.messaging.Uplink;
@@ -73,6 +77,8 @@ public final class Agent implements Launcher.Program {
   private volatile MqttLink link;
   private final DownstreamHandlers downstream = new DownstreamHandlers();
   private final Uplink uplink = new OutboxUplink();
+  private volatile LedgerMonitor ledger;
+  private ReceiptStore receiptStore;
   private volatile BootStage stage = BootStage.STARTING;
   private volatile String bootError;
   private Thread bootThread;
@@ -83,6 +89,15 @@ public final class Agent implements Launcher.Program {
     this.identity =
         new IdentityManager(
             config.dataDir().resolve("identity"), config.claimBundle(), clock, config.backoffBase(), config.backoffCap());
+  }
+
+  /** The agent's ledger watch: receipts, alarm, and whether it may take part in rounds. Set by {@link #start}. */
+  public LedgerMonitor ledger() {
+    LedgerMonitor l = ledger;
+    if (l == null) {
+      throw new IllegalStateException("the agent is not started yet");
+    }
+    return l;
   }
 
   /** Where features register the hub -> device message kinds they handle (before {@link #start}). */
@@ -101,6 +116,21 @@ public final class Agent implements Launcher.Program {
     Pem.createPrivateDirectories(data);
     Files.createDirectories(data.resolve("state"));
     outbox = Outbox.open(data.resolve("state").resolve("outbox.db"), config.outboxMaxRows());
+    try {
+      receiptStore = ReceiptStore.open(data.resolve("state").resolve("ledger.db"));
+      ledger =
+          new LedgerMonitor(
+              receiptStore,
+              uplink::deviceId,
+              new HttpsLedgerSource(() -> identity.current().orElseThrow()),
+              alarm -> uplink.send(Kinds.LEDGER_ALARM, alarm),
+              clock,
+              data);
+    } catch (java.sql.SQLException e) {
+      throw new IOException("cannot open the ledger receipt store: " + e.getMessage(), e);
+    }
+    downstream.register(Kinds.RECEIPT, e -> ledger.onReceipt(WireCodec.body(e, LedgerReceipt.class)));
+    downstream.register(Kinds.LEDGER_CLEAR, e -> ledger.onCleared());
 
     vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(4).setEventLoopPoolSize(1));
     dashboard = new DashboardServer(vertx, this);
@@ -122,6 +152,8 @@ public final class Agent implements Launcher.Program {
       scheduler.scheduleAtFixedRate(
           this::heartbeat, 0, config.heartbeatInterval().toMillis(), TimeUnit.MILLISECONDS);
       identity.scheduleRenewal(scheduler, this::onRenewed);
+      scheduler.scheduleWithFixedDelay(
+          this::watchLedger, 0, config.ledgerWatchInterval().toMillis(), TimeUnit.MILLISECONDS);
       stage = BootStage.RUNNING;
       LOG.info("agent {} running as device {}", config.agentVersion(), creds.deviceId());
     } catch (InterruptedException e) {
@@ -193,6 +225,14 @@ public final class Agent implements Launcher.Program {
     } catch (Exception ex) {
       // Acknowledged anyway: a message that fails for a reason of its own would fail again on redelivery.
       LOG.error("handling a '{}' message ({}) failed: {}", e.type(), e.id(), ex.toString(), ex);
+    }
+  }
+
+  private void watchLedger() {
+    try {
+      ledger.watch();
+    } catch (java.sql.SQLException | RuntimeException e) {
+      LOG.warn("ledger watch failed: {}", e.toString());
     }
   }
 
@@ -268,6 +308,12 @@ public final class Agent implements Launcher.Program {
     s.put("uptimeSeconds", probe.uptimeSeconds());
     s.put("heapUsedBytes", probe.heapUsedBytes());
     s.put("rssBytes", probe.rssBytes());
+    LedgerMonitor lm = ledger;
+    if (lm != null) {
+      s.put("ledgerParticipationAllowed", lm.participationAllowed());
+      s.put("ledgerAlarm", lm.alarm().orElse(null));
+      s.put("ledgerReceipts", lm.receipts());
+    }
     return s;
   }
 
@@ -287,6 +333,9 @@ public final class Agent implements Launcher.Program {
     }
     if (outbox != null) {
       outbox.close();
+    }
+    if (receiptStore != null) {
+      receiptStore.close();
     }
     LOG.info("agent stopped");
   }

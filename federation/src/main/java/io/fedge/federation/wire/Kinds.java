@@ -17,6 +17,13 @@ public final class Kinds {
   /** device -> hub, the dealer's approval or refusal of a job offer ({@link ConsentDecision}). */
   public static final String CONSENT = "consent";
 
+  /** hub -> device, a ledger receipt: entry, inclusion proof, signed checkpoint ({@code LedgerReceipt}). */
+  public static final String RECEIPT = "receipt";
+  /** device -> hub, a failed ledger check ({@code LedgerAlarm}); durable, recorded once by id. */
+  public static final String LEDGER_ALARM = "ledger-alarm";
+  /** hub -> device, ops cleared the device's ledger alarm ({@code LedgerAlarmClear}). */
+  public static final String LEDGER_CLEAR = "ledger-clear";
+
   private static final Pattern KIND = Pattern.compile("[a-z][a-z0-9-]{0,31}");
 
   private Kinds() {}
