@@ -17,6 +17,11 @@ public final class Kinds {
   /** device -> hub, the dealer's approval or refusal of a job offer ({@link ConsentDecision}). */
   public static final String CONSENT = "consent";
 
+  /** hub -> device, an OTA update offer (campaign, target, version); see docs/ota.md. */
+  public static final String OTA_OFFER = "ota-offer";
+  /** device -> hub, progress and outcome of an OTA update; see docs/ota.md. */
+  public static final String OTA_REPORT = "ota-report";
+
   private static final Pattern KIND = Pattern.compile("[a-z][a-z0-9-]{0,31}");
 
   private Kinds() {}
