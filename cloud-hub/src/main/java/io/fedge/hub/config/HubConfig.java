@@ -27,7 +27,8 @@ public record HubConfig(
     int enrollBurst,
     double enrollRateGlobal,
     Duration heartbeatTimeout,
-    Duration claimTokenDefaultTtl) {
+    Duration claimTokenDefaultTtl,
+    io.fedge.hub.ota.OtaHubSettings ota) {
 
   public static final String ENV_PREFIX = "FEDGE_HUB";
 
@@ -62,7 +63,8 @@ public record HubConfig(
             s.integer("enroll.burst", 20, 1, 100_000),
             s.decimal("enroll.rate.global", 200.0, 0.01, 100_000),
             s.duration("heartbeat.timeout", Duration.ofSeconds(90), Duration.ofSeconds(3)),
-            s.duration("claim.token.default.ttl", Duration.ofDays(7), Duration.ofSeconds(1)));
+            s.duration("claim.token.default.ttl", Duration.ofDays(7), Duration.ofSeconds(1)),
+            io.fedge.hub.ota.OtaHubSettings.from(s));
     s.rejectUnknownKeys();
     return c;
   }
