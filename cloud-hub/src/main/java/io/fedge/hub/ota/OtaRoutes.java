@@ -220,7 +220,7 @@ public final class OtaRoutes implements ApiRoutes {
     served.forEach((k, v) -> {
       String[] parts = k.split(" ", 2);
       if (parts[1].equals(target)) {
-        out.add(Map.of("deviceId", parts[0], "bytesServed", v.get()));
+        out.add(Map.of("deviceId", parts[0], "bytesRequested", v.get()));
       }
     });
     return Map.of("target", target, "downloads", out);

@@ -45,6 +45,8 @@ public final class SlotLauncher {
   private final Options o;
   private volatile Process child;
   private volatile boolean stopping;
+  /** Exit code of the last trial run that ended on its own, for the rollback reason. */
+  private volatile Integer trialExit;
 
   public SlotLauncher(Options o) {
     this.o = o;
@@ -111,9 +113,12 @@ public final class SlotLauncher {
       Instant started = Instant.now();
       log("starting agent " + m.version() + " from slot " + p.active() + (p.state() == BootPointer.State.TRIAL ? " (trial)" : ""));
       child = start(slot, m, p.active());
+      trialExit = null;
       Integer code = p.state() == BootPointer.State.TRIAL ? superviseTrial(m) : null;
       if (code == null) {
         code = child.waitFor();
+      } else if (p.state() == BootPointer.State.TRIAL) {
+        trialExit = code;
       }
       log("agent exited with " + code);
       if (stopping || code == 0) {
@@ -137,8 +142,11 @@ public final class SlotLauncher {
     if (cur.trialBoots() >= o.maxTrialBoots()) {
       String v = versionOf(cur.active());
       log("slot " + cur.active() + " (" + v + ") did not confirm its health; rolling back to slot " + cur.previous());
-      return cur.rolledBack(v, "the new version did not reconnect and heartbeat within " + o.healthTimeout()
-          + " (" + cur.trialBoots() + " boot(s))");
+      Integer code = trialExit;
+      return cur.rolledBack(v, code != null
+          ? "the new version exited with code " + code + " before it confirmed its health"
+          : "the new version was started " + cur.trialBoots() + " time(s) and never confirmed its health"
+              + " (killed or power lost during its first start)");
     }
     return cur.withTrialBoot();
   }
