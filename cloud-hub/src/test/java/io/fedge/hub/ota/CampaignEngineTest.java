@@ -144,8 +144,9 @@ class CampaignEngineTest {
     store.setGroupTimeZone("dealers", "America/New_York"); // 14:30 there: closed
     store.setDeviceProfile("d-3", "Europe/Berlin", List.of()); // 20:30 there: in the window
     CampaignSpec.Window nights = new CampaignSpec.Window(List.of("MON", "TUE", "WED", "THU", "FRI"), "20:00", "06:00");
-    engine.create(spec(List.of(100), 1.0, 0.5, nights), "ops");
+    String id = engine.create(spec(List.of(100), 1.0, 0.5, nights), "ops").campaign().id();
     assertThat(offered).containsExactly("d-3");
+    report(id, "d-3", OtaReport.UPDATED);
     clock.now = clock.now.plus(Duration.ofHours(6)); // 20:30 in New York
     engine.tick();
     assertThat(offered).hasSize(8);
