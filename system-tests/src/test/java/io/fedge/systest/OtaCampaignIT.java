@@ -93,6 +93,8 @@ class OtaCampaignIT {
     repo.addTarget(v2, v2.getFileName().toString(), Map.of("version", V2), online);
     repo.addTarget(v3, v3.getFileName().toString(), Map.of("version", V3), online);
     new Publisher(hub.url(), hub.caFingerprint(), HubProcess.OPS_TOKEN).publish(dir.resolve("repo"));
+    // Device endpoints want a device certificate; the ops token is not one.
+    assertThat(ops.get("/ota/v1/metadata/timestamp.json").status()).isEqualTo(401);
     long length = repo.read("targets.json", Roles.Targets.class, Roles.TARGETS).targets().get(v2.getFileName().toString()).length();
 
     for (int i = 1; i <= 3; i++) {

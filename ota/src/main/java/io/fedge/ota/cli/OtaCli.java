@@ -39,10 +39,15 @@ public final class OtaCli implements Runnable {
   }
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new OtaCli()).setExecutionExceptionHandler((e, cmd, parsed) -> {
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The command line with its error handling: an operator error prints one line and exits 1. */
+  public static CommandLine commandLine() {
+    return new CommandLine(new OtaCli()).setExecutionExceptionHandler((e, cmd, parsed) -> {
       cmd.getErr().println("fedge ota: " + e.getMessage());
       return e instanceof TufException || e instanceof java.io.IOException || e instanceof IllegalArgumentException ? 1 : 3;
-    }).execute(args));
+    });
   }
 
   static ReleaseRepository repo(Path dir) {
