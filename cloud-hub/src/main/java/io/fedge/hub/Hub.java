@@ -5,6 +5,9 @@ import io.fedge.provisioning.Identity;
 import io.fedge.federation.config.Launcher;
 import io.fedge.hub.api.HttpApi;
 import io.fedge.hub.api.OpsAuth;
+import io.fedge.hub.fleet.FleetStore;
+import io.fedge.hub.ota.OtaFeature;
+import io.fedge.federation.wire.Kinds;
 import io.fedge.hub.broker.BrokerListener;
 import io.fedge.hub.broker.BrokerSettings;
 import io.fedge.hub.broker.DeviceAccess;
@@ -87,9 +90,15 @@ public final class Hub implements Launcher.Program {
   private Vertx vertx;
   private HttpServer http;
   private volatile boolean ready;
+  private OtaFeature ota;
 
   public Hub(HubConfig config) {
     this.config = config;
+  }
+
+  /** OTA releases and campaigns; set its listener to receive ledger records. Null before {@link #start}. */
+  public OtaFeature ota() {
+    return ota;
   }
 
   /** Where features register the device -> hub message kinds they handle (during {@link #start}). */
@@ -142,6 +151,9 @@ public final class Hub implements Launcher.Program {
             new EnrollmentSettings(config.deviceCertLifetime(), Duration.ofDays(365)));
     FleetService fleet = new FleetService(store, clock, config.replicaId(), upstream);
     ledger = LedgerModule.create(data, db, config.ledger(), upstream, clock);
+    ota = new OtaFeature(db, data.resolve("ota"), config.ota(), clock,
+        () -> store.listDevices(FleetStore.DeviceFilter.all()), (device, offer) -> downlink().send(device, Kinds.OTA_OFFER, offer));
+    upstream.register(Kinds.OTA_REPORT, ota::onReport);
 
     // MQTT broker with this replica's server certificate; devices must present ours-issued certificates.
     KeyPair brokerKey = newKey();
@@ -202,6 +214,7 @@ public final class Hub implements Launcher.Program {
                 hubUrl, ca.rootFingerprint(), config.mqttAdvertisedHost(), mqttAdvertisedPort, config.claimTokenDefaultTtl()),
             () -> ready && mqtt.isConnected());
     api.mount(ledger.routes(id -> store.findDevice(id).map(d -> !d.revoked()).orElse(false)));
+    api.mount(ota.routes(vertx, new OpsAuth(opsToken), id -> mayConnect(store, new Identity(id, Identity.Role.DEVICE))));
     KeyPair httpKey = newKey();
     X509Certificate httpCert = ca.issueServer(httpKey.getPublic(), dnsNames(), ipAddresses(), Duration.ofDays(90));
     HttpServerOptions opts =
@@ -225,6 +238,8 @@ public final class Hub implements Launcher.Program {
     long sweep = Math.max(1000, config.heartbeatTimeout().toMillis() / 3);
     scheduler.scheduleWithFixedDelay(() -> safely(() -> fleet.sweepStale(config.heartbeatTimeout())), sweep, sweep, TimeUnit.MILLISECONDS);
 
+    long otaTick = config.ota().tick().toMillis();
+    scheduler.scheduleWithFixedDelay(() -> safely(ota::tick), otaTick, otaTick, TimeUnit.MILLISECONDS);
     ready = true;
     Map<String, Object> run = new LinkedHashMap<>();
     run.put("hubUrl", hubUrl);

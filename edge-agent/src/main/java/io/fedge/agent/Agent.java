@@ -16,6 +16,8 @@ import io.fedge.agent.mqtt.ConnectionState;
 import io.fedge.agent.mqtt.MqttLink;
 import io.fedge.agent.mqtt.MqttLinkSettings;
 import io.fedge.agent.mqtt.Outbox;
+import io.fedge.agent.ota.OtaService;
+import io.fedge.ota.launcher.SlotLauncher;
 import io.fedge.agent.telemetry.ResourceProbe;
 import io.fedge.federation.wire.DeviceEvent;
 import io.fedge.federation.wire.DeviceStatus;
@@ -82,6 +84,8 @@ public final class Agent implements Launcher.Program {
   private volatile BootStage stage = BootStage.STARTING;
   private volatile String bootError;
   private Thread bootThread;
+  private final java.util.concurrent.atomic.AtomicLong heartbeatsQueued = new java.util.concurrent.atomic.AtomicLong();
+  private final OtaService ota;
 
   public Agent(AgentConfig config) {
     this.config = config;
@@ -89,6 +93,22 @@ public final class Agent implements Launcher.Program {
     this.identity =
         new IdentityManager(
             config.dataDir().resolve("identity"), config.claimBundle(), clock, config.backoffBase(), config.backoffCap());
+    this.ota =
+        new OtaService(config.ota(), config.dataDir(), config.agentVersion(), clock, identity::current, uplink::send,
+            this::healthy, () -> new Thread(() -> System.exit(SlotLauncher.RESTART), "ota-restart").start());
+    downstream.register(Kinds.OTA_OFFER, e -> ota.offer(e.body()));
+  }
+
+  /** The OTA state for the dashboard: current and available version, progress, history. */
+  public OtaService ota() {
+    return ota;
+  }
+
+  /** Connected, and every queued message (including at least one heartbeat) acknowledged by the broker. */
+  private boolean healthy() {
+    MqttLink l = link;
+    return stage == BootStage.RUNNING && l != null && l.state() == ConnectionState.CONNECTED
+        && heartbeatsQueued.get() > 0 && outbox.depth() == 0;
   }
 
   /** The agent's ledger watch: receipts, alarm, and whether it may take part in rounds. Set by {@link #start}. */
@@ -155,6 +175,7 @@ public final class Agent implements Launcher.Program {
       scheduler.scheduleWithFixedDelay(
           this::watchLedger, 0, config.ledgerWatchInterval().toMillis(), TimeUnit.MILLISECONDS);
       stage = BootStage.RUNNING;
+      ota.start();
       LOG.info("agent {} running as device {}", config.agentVersion(), creds.deviceId());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -262,6 +283,7 @@ public final class Agent implements Launcher.Program {
               c.notAfter().toString());
       Envelope e = WireCodec.envelope(Kinds.HEARTBEAT, c.deviceId(), clock.instant(), hb);
       outbox.enqueueLatest("heartbeat", e.id(), Topics.up(c.deviceId(), Kinds.HEARTBEAT), WireCodec.encode(e));
+      heartbeatsQueued.incrementAndGet();
     } catch (RuntimeException e) {
       LOG.warn("heartbeat not queued: {}", e.toString());
     }
@@ -314,6 +336,7 @@ public final class Agent implements Launcher.Program {
       s.put("ledgerAlarm", lm.alarm().orElse(null));
       s.put("ledgerReceipts", lm.receipts());
     }
+    s.put("ota", ota.status());
     return s;
   }
 
@@ -324,6 +347,7 @@ public final class Agent implements Launcher.Program {
       bootThread.interrupt();
     }
     scheduler.shutdownNow();
+    ota.close();
     MqttLink l = link;
     if (l != null) {
       l.stop();

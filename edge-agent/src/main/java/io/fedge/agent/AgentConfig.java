@@ -20,7 +20,8 @@ public record AgentConfig(
     Duration backoffCap,
     long outboxMaxRows,
     String agentVersion,
-    Duration ledgerWatchInterval) {
+    Duration ledgerWatchInterval,
+    io.fedge.agent.ota.OtaSettings ota) {
 
   public static final String ENV_PREFIX = "FEDGE_AGENT";
 
@@ -41,7 +42,8 @@ public record AgentConfig(
             s.duration("backoff.cap", Duration.ofSeconds(60), Duration.ofMillis(100)),
             s.integer("outbox.max.rows", 100_000, 100, 10_000_000),
             s.string("agent.version", version == null ? "0.1.0-dev" : version),
-            s.duration("ledger.watch.interval", Duration.ofSeconds(60), Duration.ofMillis(200)));
+            s.duration("ledger.watch.interval", Duration.ofSeconds(60), Duration.ofMillis(200)),
+            io.fedge.agent.ota.OtaSettings.from(s));
     s.rejectUnknownKeys();
     return c;
   }

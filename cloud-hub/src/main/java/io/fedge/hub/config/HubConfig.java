@@ -28,7 +28,8 @@ public record HubConfig(
     double enrollRateGlobal,
     Duration heartbeatTimeout,
     Duration claimTokenDefaultTtl,
-    io.fedge.hub.ledger.LedgerSettings ledger) {
+    io.fedge.hub.ledger.LedgerSettings ledger,
+    io.fedge.hub.ota.OtaHubSettings ota) {
 
   public static final String ENV_PREFIX = "FEDGE_HUB";
 
@@ -64,7 +65,8 @@ public record HubConfig(
             s.decimal("enroll.rate.global", 200.0, 0.01, 100_000),
             s.duration("heartbeat.timeout", Duration.ofSeconds(90), Duration.ofSeconds(3)),
             s.duration("claim.token.default.ttl", Duration.ofDays(7), Duration.ofSeconds(1)),
-            io.fedge.hub.ledger.LedgerSettings.from(s, hosts.get(0)));
+            io.fedge.hub.ledger.LedgerSettings.from(s, hosts.get(0)),
+            io.fedge.hub.ota.OtaHubSettings.from(s));
     s.rejectUnknownKeys();
     return c;
   }

@@ -66,7 +66,9 @@ abstract class AbstractHubStoreContractTest {
     prepareEmptyStorage();
     db = openDatabase();
     assertTalksToTheClaimedDialect(db);
-    assertThat(Migrations.migrateToLatest(db)).containsExactly(1);
+    // Every version of this hub's scripts, in order (features add V2 ledger, V3 rounds, V4 OTA).
+    assertThat(Migrations.migrateToLatest(db)).containsExactlyElementsOf(
+        Migrations.fromClasspath().scriptsFor(expectedDialect()).stream().map(Migrations.Script::version).toList());
     store = new JdbcHubStore(db);
   }
 
@@ -140,6 +142,14 @@ abstract class AbstractHubStoreContractTest {
     expected.put("device_events", List.of("device_id", "message_id", "at", "name", "detail_json"));
     expected.put("audit_log", List.of("id", "at", "actor", "action", "subject", "outcome", "reason", "source"));
     expected.put("schema_version", List.of("version", "name", "checksum", "applied_at"));
+    expected.put("ota_metadata", List.of("name", "content", "version", "updated_at"));
+    expected.put("ota_releases", List.of("target", "version", "length", "sha256", "published_at"));
+    expected.put("ota_campaigns", List.of("campaign_id", "target", "version", "spec_json", "state", "wave", "reason",
+        "created_at", "updated_at"));
+    expected.put("ota_campaign_devices", List.of("campaign_id", "device_id", "position", "state", "from_version", "detail",
+        "offered_at", "updated_at"));
+    expected.put("ota_device_profiles", List.of("device_id", "time_zone", "tags"));
+    expected.put("ota_group_profiles", List.of("group_name", "time_zone"));
     Map<String, List<String>> actual = db.inTransaction(c -> {
       DatabaseMetaData meta = c.getMetaData();
       String schema = expectedDialect() == Dialect.POSTGRESQL ? c.getSchema() : null;
@@ -166,7 +176,8 @@ abstract class AbstractHubStoreContractTest {
     assertThat(Migrations.migrateToLatest(db)).isEmpty();
     assertThat(Migrations.migrateToLatest(db)).isEmpty();
 
-    assertThat(Migrations.appliedVersions(db)).isEqualTo(before).containsOnlyKeys(1);
+    assertThat(Migrations.appliedVersions(db)).isEqualTo(before).containsOnlyKeys(
+        Migrations.fromClasspath().scriptsFor(expectedDialect()).stream().map(Migrations.Script::version).toArray(Integer[]::new));
     assertThat(store.findDevice("dev-1")).isPresent();
   }
 
@@ -174,18 +185,20 @@ abstract class AbstractHubStoreContractTest {
   void a_migration_that_fails_leaves_no_trace_and_the_next_start_retries_it() {
     Migrations base = Migrations.fromClasspath();
     List<Migrations.Script> scripts = new ArrayList<>(base.scriptsFor(db.dialect()));
-    scripts.add(new Migrations.Script(2, "broken", null,
+    Integer[] shipped = scripts.stream().map(Migrations.Script::version).toArray(Integer[]::new);
+    int next = base.latestVersion() + 1;
+    scripts.add(new Migrations.Script(next, "broken", null,
         "CREATE TABLE half_done (x INTEGER);\nINSERT INTO no_such_table VALUES (1);"));
     Migrations broken = Migrations.of(scripts);
 
     assertThatThrownBy(() -> broken.migrate(db)).isInstanceOf(DatabaseException.class);
 
-    assertThat(Migrations.appliedVersions(db)).containsOnlyKeys(1);
+    assertThat(Migrations.appliedVersions(db)).containsOnlyKeys(shipped);
     assertThat(tableExists("half_done")).isFalse();
 
-    scripts.set(scripts.size() - 1, new Migrations.Script(2, "fixed", null,
+    scripts.set(scripts.size() - 1, new Migrations.Script(next, "fixed", null,
         "CREATE TABLE half_done (x INTEGER); INSERT INTO half_done VALUES (1)"));
-    assertThat(Migrations.of(scripts).migrate(db)).containsExactly(2);
+    assertThat(Migrations.of(scripts).migrate(db)).containsExactly(next);
     assertThat(tableExists("half_done")).isTrue();
   }
 
@@ -837,9 +850,12 @@ abstract class AbstractHubStoreContractTest {
       go.countDown();
       List<Integer> appliedByA = a.get(60, TimeUnit.SECONDS);
       List<Integer> appliedByB = b.get(60, TimeUnit.SECONDS);
-      assertThat(List.of(appliedByA, appliedByB)).containsExactlyInAnyOrder(List.of(1), List.of());
-      assertThat(Migrations.appliedVersions(first)).containsOnlyKeys(1);
-      assertThat(Migrations.appliedVersions(second)).containsOnlyKeys(1);
+      List<Integer> all = Migrations.fromClasspath().scriptsFor(expectedDialect()).stream().map(Migrations.Script::version).toList();
+      List<Integer> both = new ArrayList<>(appliedByA);
+      both.addAll(appliedByB);
+      assertThat(both).as("each version applied exactly once").containsExactlyInAnyOrderElementsOf(all);
+      assertThat(Migrations.appliedVersions(first)).containsOnlyKeys(all.toArray(Integer[]::new));
+      assertThat(Migrations.appliedVersions(second)).containsOnlyKeys(all.toArray(Integer[]::new));
       new JdbcHubStore(first).audit(allowed("x", "s", T0));
       assertThat(new JdbcHubStore(second).auditTrail("s", 5)).hasSize(1);
     } finally {

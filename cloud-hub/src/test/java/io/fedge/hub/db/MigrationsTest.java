@@ -25,8 +25,10 @@ class MigrationsTest {
   @Test
   void the_hubs_own_scripts_have_a_version_1_for_each_dialect() {
     Migrations hub = Migrations.fromClasspath();
-    // Later versions are added by features (V2 ledger, ...); version 1 stays the first of each list.
-    assertThat(hub.latestVersion()).isGreaterThanOrEqualTo(2);
+    // Features add versions (V2 ledger, V3 rounds, V4 OTA); every version exists for both dialects.
+    assertThat(hub.latestVersion()).isGreaterThanOrEqualTo(4);
+    assertThat(hub.scriptsFor(Dialect.SQLITE)).extracting(Migrations.Script::version)
+        .isEqualTo(hub.scriptsFor(Dialect.POSTGRESQL).stream().map(Migrations.Script::version).toList());
     assertThat(hub.scriptsFor(Dialect.SQLITE)).first().satisfies(s -> {
       assertThat(s.name()).isEqualTo("initial_schema");
       assertThat(s.dialect()).isEqualTo(Dialect.SQLITE);
@@ -36,6 +38,7 @@ class MigrationsTest {
       assertThat(s.dialect()).isEqualTo(Dialect.POSTGRESQL);
       assertThat(s.sql()).contains("GENERATED ALWAYS AS IDENTITY").doesNotContain("AUTOINCREMENT");
     });
+    assertThat(hub.scriptsFor(Dialect.SQLITE)).extracting(Migrations.Script::name).contains("ota");
   }
 
   @Test

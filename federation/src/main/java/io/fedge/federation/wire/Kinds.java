@@ -23,6 +23,10 @@ public final class Kinds {
   public static final String LEDGER_ALARM = "ledger-alarm";
   /** hub -> device, ops cleared the device's ledger alarm ({@code LedgerAlarmClear}). */
   public static final String LEDGER_CLEAR = "ledger-clear";
+  /** hub -> device, an OTA update offer (campaign, target, version); see docs/ota.md. */
+  public static final String OTA_OFFER = "ota-offer";
+  /** device -> hub, progress and outcome of an OTA update; see docs/ota.md. */
+  public static final String OTA_REPORT = "ota-report";
 
   private static final Pattern KIND = Pattern.compile("[a-z][a-z0-9-]{0,31}");
 
