@@ -49,8 +49,11 @@ public final class CsvWriter {
     }
   }
 
-  /** A field needs quotes when it holds a separator, a quote or a line break. */
+  /** A field needs quotes when it holds a separator, a quote or a line break, or starts with U+FEFF. */
   static boolean needsQuotes(String v) {
+    if (v.startsWith("\uFEFF")) {
+      return true; // at the start of a file it would read as a byte order mark
+    }
     for (int i = 0; i < v.length(); i++) {
       char c = v.charAt(i);
       if (c == ',' || c == '"' || c == '\r' || c == '\n') {
