@@ -1,32 +1,44 @@
 package io.fedge.agent.data;
 
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 
 /**
- * Infers column types from a bounded sample of text rows. For each column it keeps the set of types
- * that every non-empty sampled value belongs to, and picks the narrowest survivor in the order
- * bool, int, float, date, timestamp, string. An int column that also holds decimals becomes float
- * (every int is a float), a column with only empty values in the sample becomes string. Values of
- * rows outside the sample are checked against the result, never used to widen it.
+ * Infers column types from a bounded sample of text rows (the first rows of a dataset's first
+ * file). For each column it counts, over the non-empty sampled values, how many each type accepts,
+ * and picks the first type, in the order bool, int, float, date, timestamp, that
+ *
+ * <ul>
+ *   <li>accepts all but at most {@value #OUTLIER_PERCENT}% of the values (rounded down: with fewer
+ *       than 50 values, all of them), so that one typo in a thousand rows does not turn a number
+ *       column into text: the typo is quarantined instead; and
+ *   <li>rejects no value that a wider type of its family accepts (an int column holding 1.5 is a
+ *       float column, a date column holding a date-time is a timestamp column).
+ * </ul>
+ *
+ * A column with no value in the sample, or that no type fits, is a string column. Rows after the
+ * sample are checked against the result, never used to widen it.
  */
 public final class SchemaInference {
+  static final int OUTLIER_PERCENT = 2;
   private static final ColumnType[] ORDER = {
     ColumnType.BOOL, ColumnType.INT, ColumnType.FLOAT, ColumnType.DATE, ColumnType.TIMESTAMP
   };
 
   private final List<String> names;
-  private final List<EnumSet<ColumnType>> candidates = new ArrayList<>();
-  private final boolean[] seenValue;
+  private final long[][] accepted; // [column][type ordinal]
+  private final long[] nonEmpty;
+  private final long[] floatNotInt;
+  private final long[] timestampNotDate;
   private int rows;
 
   public SchemaInference(List<String> names) {
     this.names = List.copyOf(names);
-    for (int i = 0; i < names.size(); i++) {
-      candidates.add(EnumSet.of(ColumnType.BOOL, ColumnType.INT, ColumnType.FLOAT, ColumnType.DATE, ColumnType.TIMESTAMP));
-    }
-    this.seenValue = new boolean[names.size()];
+    int n = names.size();
+    accepted = new long[n][ColumnType.values().length];
+    nonEmpty = new long[n];
+    floatNotInt = new long[n];
+    timestampNotDate = new long[n];
   }
 
   /** Adds one row of the sample; {@code values[i]} is null or empty for a missing value. */
@@ -40,10 +52,19 @@ public final class SchemaInference {
       if (v == null || v.isEmpty()) {
         continue;
       }
-      seenValue[i] = true;
-      EnumSet<ColumnType> c = candidates.get(i);
-      if (!c.isEmpty()) {
-        c.removeIf(t -> !t.accepts(v));
+      nonEmpty[i]++;
+      boolean[] ok = new boolean[ColumnType.values().length];
+      for (ColumnType t : ORDER) {
+        ok[t.ordinal()] = t.accepts(v);
+        if (ok[t.ordinal()]) {
+          accepted[i][t.ordinal()]++;
+        }
+      }
+      if (ok[ColumnType.FLOAT.ordinal()] && !ok[ColumnType.INT.ordinal()]) {
+        floatNotInt[i]++;
+      }
+      if (ok[ColumnType.TIMESTAMP.ordinal()] && !ok[ColumnType.DATE.ordinal()]) {
+        timestampNotDate[i]++;
       }
     }
   }
@@ -61,14 +82,21 @@ public final class SchemaInference {
   }
 
   private ColumnType pick(int i) {
-    if (!seenValue[i]) {
+    if (nonEmpty[i] == 0) {
       return ColumnType.STRING;
     }
-    EnumSet<ColumnType> c = candidates.get(i);
+    long tolerated = nonEmpty[i] * OUTLIER_PERCENT / 100;
     for (ColumnType t : ORDER) {
-      if (c.contains(t)) {
-        return t;
+      if (nonEmpty[i] - accepted[i][t.ordinal()] > tolerated) {
+        continue;
       }
+      if (t == ColumnType.INT && floatNotInt[i] > 0) {
+        continue;
+      }
+      if (t == ColumnType.DATE && timestampNotDate[i] > 0) {
+        continue;
+      }
+      return t;
     }
     return ColumnType.STRING;
   }
