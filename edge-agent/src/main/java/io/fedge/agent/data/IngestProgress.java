@@ -31,12 +31,12 @@ public record IngestProgress(
     WAITING
   }
 
-  static double rate(long rows, Instant started, Instant now) {
+  public static double rate(long rows, Instant started, Instant now) {
     long ms = Math.max(1, now.toEpochMilli() - started.toEpochMilli());
     return rows * 1000.0 / ms;
   }
 
-  static double percent(long done, long total) {
+  public static double percent(long done, long total) {
     return total <= 0 ? -1 : Math.min(100.0, done * 100.0 / total);
   }
 }
