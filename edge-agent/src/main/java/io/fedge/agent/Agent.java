@@ -2,7 +2,10 @@ package io.fedge.agent;
 
 import io.fedge.federation.net.TcpNoDelaySocketFactory;
 
+import io.fedge.agent.consent.ConsentGuard;
+import io.fedge.agent.consent.ConsentService;
 import io.fedge.agent.dashboard.DashboardServer;
+import io.fedge.agent.data.DataServices;
 import io.fedge.federation.config.Launcher;
 import io.fedge.agent.identity.IdentityManager;
 import io.fedge.agent.ledger.HttpsLedgerSource;
@@ -75,6 +78,9 @@ public final class Agent implements Launcher.Program {
       Executors.newScheduledThreadPool(1, r -> new Thread(r, "agent-scheduler"));
   private Vertx vertx;
   private Outbox outbox;
+  private DataServices data;
+  private ConsentService consent;
+  private ConsentGuard consentGuard;
   private DashboardServer dashboard;
   private volatile MqttLink link;
   private final DownstreamHandlers downstream = new DownstreamHandlers();
@@ -130,6 +136,21 @@ public final class Agent implements Launcher.Program {
     return uplink;
   }
 
+  /** Local data: catalog, rows, quarantine, ingest progress (null before {@link #start}). */
+  public DataServices datasets() {
+    return data;
+  }
+
+  /** Consent requests, decisions and standing policies (null before {@link #start}). */
+  public ConsentService consent() {
+    return consent;
+  }
+
+  /** The only door from federated jobs to local data (null before {@link #start}). */
+  public ConsentGuard consentGuard() {
+    return consentGuard;
+  }
+
   /** Runs steps 1 and 2 now, the rest on a boot thread; returns once the dashboard listens. */
   public void start() throws IOException {
     Path data = config.dataDir();
@@ -151,6 +172,11 @@ public final class Agent implements Launcher.Program {
     }
     downstream.register(Kinds.RECEIPT, e -> ledger.onReceipt(WireCodec.body(e, LedgerReceipt.class)));
     downstream.register(Kinds.LEDGER_CLEAR, e -> ledger.onCleared());
+    this.data = DataServices.open(config.data(), data.resolve("state"), clock);
+    consent = ConsentService.open(data.resolve("state").resolve("consent.db"), uplink, clock);
+    consentGuard = new ConsentGuard(consent, this.data.store());
+    downstream.register(Kinds.JOB_OFFER, consent.offerHandler());
+    this.data.start();
 
     vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(4).setEventLoopPoolSize(1));
     dashboard = new DashboardServer(vertx, this);
@@ -169,6 +195,7 @@ public final class Agent implements Launcher.Program {
       DeviceCredentials creds = identity.ensureEnrolled();
       enqueueEvent(creds.deviceId(), "agent.started", Map.of("version", config.agentVersion()));
       startLink(creds);
+      consent.resendUnsent(); // decisions taken before enrollment or lost to a crash before queueing
       scheduler.scheduleAtFixedRate(
           this::heartbeat, 0, config.heartbeatInterval().toMillis(), TimeUnit.MILLISECONDS);
       identity.scheduleRenewal(scheduler, this::onRenewed);
@@ -354,6 +381,12 @@ public final class Agent implements Launcher.Program {
     }
     if (vertx != null) {
       vertx.close().toCompletionStage().toCompletableFuture().orTimeout(5, TimeUnit.SECONDS).exceptionally(t -> null).join();
+    }
+    if (data != null) {
+      data.close();
+    }
+    if (consent != null) {
+      consent.close();
     }
     if (outbox != null) {
       outbox.close();

@@ -1,5 +1,6 @@
 package io.fedge.agent;
 
+import io.fedge.agent.data.DataConfig;
 import io.fedge.federation.config.Settings;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,7 +22,8 @@ public record AgentConfig(
     long outboxMaxRows,
     String agentVersion,
     Duration ledgerWatchInterval,
-    io.fedge.agent.ota.OtaSettings ota) {
+    io.fedge.agent.ota.OtaSettings ota,
+    DataConfig data) {
 
   public static final String ENV_PREFIX = "FEDGE_AGENT";
 
@@ -44,6 +46,7 @@ public record AgentConfig(
             s.string("agent.version", version == null ? "0.1.0-dev" : version),
             s.duration("ledger.watch.interval", Duration.ofSeconds(60), Duration.ofMillis(200)),
             io.fedge.agent.ota.OtaSettings.from(s));
+            DataConfig.from(s, data));
     s.rejectUnknownKeys();
     return c;
   }
