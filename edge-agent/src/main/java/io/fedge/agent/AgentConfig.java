@@ -45,7 +45,7 @@ public record AgentConfig(
             s.integer("outbox.max.rows", 100_000, 100, 10_000_000),
             s.string("agent.version", version == null ? "0.1.0-dev" : version),
             s.duration("ledger.watch.interval", Duration.ofSeconds(60), Duration.ofMillis(200)),
-            io.fedge.agent.ota.OtaSettings.from(s));
+            io.fedge.agent.ota.OtaSettings.from(s),
             DataConfig.from(s, data));
     s.rejectUnknownKeys();
     return c;
