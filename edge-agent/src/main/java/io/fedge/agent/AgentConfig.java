@@ -1,5 +1,6 @@
 package io.fedge.agent;
 
+import io.fedge.agent.dashboard.DashboardSettings;
 import io.fedge.federation.config.Settings;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,7 +20,8 @@ public record AgentConfig(
     Duration backoffBase,
     Duration backoffCap,
     long outboxMaxRows,
-    String agentVersion) {
+    String agentVersion,
+    DashboardSettings dashboard) {
 
   public static final String ENV_PREFIX = "FEDGE_AGENT";
 
@@ -39,7 +41,8 @@ public record AgentConfig(
             s.duration("backoff.base", Duration.ofMillis(500), Duration.ofMillis(50)),
             s.duration("backoff.cap", Duration.ofSeconds(60), Duration.ofMillis(100)),
             s.integer("outbox.max.rows", 100_000, 100, 10_000_000),
-            s.string("agent.version", version == null ? "0.1.0-dev" : version));
+            s.string("agent.version", version == null ? "0.1.0-dev" : version),
+            DashboardSettings.from(s));
     s.rejectUnknownKeys();
     return c;
   }
