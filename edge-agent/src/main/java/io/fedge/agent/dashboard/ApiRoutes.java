@@ -9,7 +9,6 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +41,6 @@ final class ApiRoutes {
     r.get("/api/datasets/:name/quarantine.csv").blockingHandler(this::quarantineCsv, false);
     r.get("/api/consents").blockingHandler(ctx -> Http.json(ctx, 200, backend.pendingConsents()), false);
     r.get("/api/consents/history").blockingHandler(ctx -> Http.json(ctx, 200, backend.consentHistory()), false);
-    r.post("/api/consents/:job/*").handler(BodyHandler.create().setBodyLimit(16 * 1024));
     r.post("/api/consents/:job/approve").blockingHandler(ctx -> decide(ctx, true), false);
     r.post("/api/consents/:job/refuse").blockingHandler(ctx -> decide(ctx, false), false);
     r.get("/api/training").blockingHandler(ctx -> Http.json(ctx, 200, backend.trainingHistory()), false);

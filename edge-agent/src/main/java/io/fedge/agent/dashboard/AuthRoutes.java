@@ -42,6 +42,9 @@ final class AuthRoutes {
 
   /** Routes that work without a session. */
   void mountPublic(Router r) {
+    // Every body is read (and capped) before any decision, so an early refusal never leaves a request half-read.
+    r.route().method(HttpMethod.POST).method(HttpMethod.PUT).method(HttpMethod.PATCH).method(HttpMethod.DELETE)
+        .handler(BodyHandler.create(false).setBodyLimit(MAX_BODY));
     r.get("/login").blockingHandler(ctx -> {
       if (!auth.paired()) {
         redirect(ctx, "/pair");
@@ -60,9 +63,7 @@ final class AuthRoutes {
     }, false);
     r.get("/api/auth").blockingHandler(ctx -> Http.json(ctx, 200,
         Map.of("paired", auth.paired(), "minPasswordLength", auth.settings().minPasswordLength())), false);
-    r.post("/api/login").handler(BodyHandler.create().setBodyLimit(MAX_BODY));
     r.post("/api/login").blockingHandler(this::login, false);
-    r.post("/api/pair").handler(BodyHandler.create().setBodyLimit(MAX_BODY));
     r.post("/api/pair").blockingHandler(this::pair, false);
   }
 
