@@ -253,7 +253,7 @@ class DashboardBrowserTest {
     wait.until(ExpectedConditions.urlToBe(url + "/login"));
     shot("09-login");
     browser.get(url + "/#datasets");
-    wait.until(ExpectedConditions.urlToBe(url + "/login"));
+    wait.until(ExpectedConditions.urlToBe(url + "/login#datasets")); // the browser keeps the fragment across the redirect
     browser.manage().addCookie(new Cookie.Builder("fedge_session", old).path("/").isHttpOnly(true).sameSite("Strict").build());
     browser.get(url + "/");
     wait.until(ExpectedConditions.urlToBe(url + "/login")); // the old session id is dead on the server, not just in the browser
