@@ -26,7 +26,7 @@ function show(page) {
   }
   pageError("");
   refresh(false);
-  if (page === "training") openStream(); else closeStream();
+  if (page === "training") { loadCharts().catch(e => pageError(e.message)); openStream(); } else closeStream();
 }
 window.addEventListener("hashchange", () => show(location.hash.slice(1)));
 
@@ -275,8 +275,26 @@ function drawTraining() {
       ...metricNames.map(n => el("td", { class: "num", text: fmt.num((e.metrics || {})[n]) })), el("td", { text: fmt.time(e.at) })))));
 }
 
+// The chart library (Chart.js from its WebJar, ~200 KB) loads only when the training page needs it.
+let chartLib = null;
+function loadCharts() {
+  if (!chartLib) {
+    chartLib = new Promise((resolve, reject) => {
+      const s = document.createElement("script");
+      s.src = "/assets/vendor/chart.umd.js";
+      s.onload = resolve;
+      s.onerror = () => reject(new Error("The chart library did not load; reload the page."));
+      document.head.append(s);
+    });
+  }
+  return chartLib;
+}
+
 function drawChart(id, config) {
-  if (typeof Chart === "undefined") { pageError("The chart library did not load; reload the page."); return; }
+  if (typeof Chart === "undefined") {
+    loadCharts().then(() => drawChart(id, config), e => pageError(e.message));
+    return;
+  }
   const old = state.charts[id];
   if (old) { old.data = config.data; old.update("none"); return; }
   state.charts[id] = new Chart(document.getElementById(id), config);
