@@ -7,6 +7,8 @@ document.getElementById("login-form").addEventListener("submit", async ev => {
   const password = document.getElementById("password").value;
   if (!username || !password) { Fedge.showError("login-error", "Enter your user name and password."); return; }
   button.disabled = true;
+  const label = button.textContent;
+  button.textContent = "Checking…";
   try {
     await Fedge.api("/api/login", { method: "POST", body: { username, password } });
     window.location.assign("/");
@@ -16,6 +18,7 @@ document.getElementById("login-form").addEventListener("submit", async ev => {
     document.getElementById("password").focus();
   } finally {
     button.disabled = false;
+    button.textContent = label;
   }
 });
 document.getElementById("username").focus();

@@ -10,6 +10,8 @@ document.getElementById("pair-form").addEventListener("submit", async ev => {
   if (!code) { Fedge.showError("pair-error", "Enter the pairing code from the appliance's label."); return; }
   if (password !== confirm) { Fedge.showError("pair-error", "The two passwords differ. Type the same password twice."); return; }
   button.disabled = true;
+  const label = button.textContent;
+  button.textContent = "Pairing…";
   try {
     await Fedge.api("/api/pair", { method: "POST", body: { code, username, password } });
     window.location.assign("/");
@@ -18,6 +20,7 @@ document.getElementById("pair-form").addEventListener("submit", async ev => {
     Fedge.showError("pair-error", e.message);
   } finally {
     button.disabled = false;
+    button.textContent = label;
   }
 });
 document.getElementById("code").focus();

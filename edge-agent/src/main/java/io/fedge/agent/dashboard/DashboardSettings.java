@@ -2,7 +2,6 @@ package io.fedge.agent.dashboard;
 
 import io.fedge.agent.dashboard.auth.DashboardAuth;
 import io.fedge.agent.dashboard.auth.LockoutPolicy;
-import io.fedge.agent.dashboard.auth.PasswordHasher;
 import io.fedge.federation.config.Settings;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,9 +44,10 @@ public record DashboardSettings(DashboardAuth.Settings auth, Path tlsCert, Path 
             s.duration("dashboard.lockout.base", d.lockout().base(), Duration.ofSeconds(1)),
             s.duration("dashboard.lockout.max", d.lockout().max(), Duration.ofSeconds(1)));
     int minLen = s.integer("dashboard.password.min.length", d.minPasswordLength(), 8, 128);
+    int iterations = s.integer("dashboard.password.iterations", d.pbkdf2Iterations(), 100_000, 10_000_000);
     try {
       return new DashboardSettings(
-          new DashboardAuth.Settings(idle, absolute, lock, minLen, PasswordHasher.DEFAULT_ITERATIONS),
+          new DashboardAuth.Settings(idle, absolute, lock, minLen, iterations),
           s.path("dashboard.tls.cert", null),
           s.path("dashboard.tls.key", null));
     } catch (IllegalArgumentException e) {
