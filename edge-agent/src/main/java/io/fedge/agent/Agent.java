@@ -6,6 +6,17 @@ import io.fedge.agent.consent.ConsentGuard;
 import io.fedge.agent.consent.ConsentService;
 import io.fedge.agent.dashboard.DashboardServer;
 import io.fedge.agent.data.DataServices;
+import io.fedge.agent.dashboard.auth.DashboardAuth;
+import io.fedge.agent.dashboard.backend.ConsentDecisionRecord;
+import io.fedge.agent.dashboard.backend.ConsentRequest;
+import io.fedge.agent.dashboard.backend.DashboardBackend;
+import io.fedge.agent.dashboard.backend.DatasetSummary;
+import io.fedge.agent.dashboard.backend.QuarantinePage;
+import io.fedge.agent.dashboard.backend.ReceiptRecord;
+import io.fedge.agent.dashboard.backend.RowPage;
+import io.fedge.agent.dashboard.backend.TrainingEvent;
+import io.fedge.agent.dashboard.backend.TrainingFeed;
+import io.fedge.agent.dashboard.backend.UpdateRecord;
 import io.fedge.federation.config.Launcher;
 import io.fedge.agent.identity.IdentityManager;
 import io.fedge.agent.ledger.HttpsLedgerSource;
@@ -38,8 +49,12 @@ import io.vertx.core.VertxOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -59,7 +74,7 @@ import org.slf4j.LoggerFactory;
  *
  * Every long or blocking step runs on its own thread; the MQTT keep-alive never waits on it.
  */
-public final class Agent implements Launcher.Program {
+public final class Agent implements Launcher.Program, DashboardBackend {
   private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
 
   public enum BootStage {
@@ -82,6 +97,8 @@ public final class Agent implements Launcher.Program {
   private ConsentService consent;
   private ConsentGuard consentGuard;
   private DashboardServer dashboard;
+  private DashboardAuth dashboardAuth;
+  private final TrainingFeed training = new TrainingFeed(2_000);
   private volatile MqttLink link;
   private final DownstreamHandlers downstream = new DownstreamHandlers();
   private final Uplink uplink = new OutboxUplink();
@@ -179,9 +196,12 @@ public final class Agent implements Launcher.Program {
     this.data.start();
 
     vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(4).setEventLoopPoolSize(1));
-    dashboard = new DashboardServer(vertx, this);
+    dashboardAuth =
+        DashboardAuth.open(
+            data.resolve("state").resolve("dashboard.db"), data.resolve("run"), config.dashboard().auth(), clock, new SecureRandom());
+    dashboard = new DashboardServer(vertx, this, dashboardAuth, config.dashboard());
     int port = dashboard.listen(config.dashboardBind(), config.dashboardPort());
-    String url = "http://" + config.dashboardBind() + ":" + port;
+    String url = dashboard.scheme() + "://" + config.dashboardBind() + ":" + port;
     writeRunInfo(Map.of("dashboardUrl", url, "pid", Long.toString(ProcessHandle.current().pid())));
     LOG.info("dashboard at {}", url);
 
@@ -338,6 +358,7 @@ public final class Agent implements Launcher.Program {
   }
 
   /** A consistent snapshot of the agent for the dashboard and its status API. */
+  @Override
   public Map<String, Object> status() {
     Map<String, Object> s = new java.util.LinkedHashMap<>();
     DeviceCredentials c = identity.current().orElse(null);
@@ -394,6 +415,9 @@ public final class Agent implements Launcher.Program {
     if (receiptStore != null) {
       receiptStore.close();
     }
+    if (dashboardAuth != null) {
+      dashboardAuth.close();
+    }
     LOG.info("agent stopped");
   }
 
@@ -403,4 +427,72 @@ public final class Agent implements Launcher.Program {
     Pem.writePublic(run.resolve("agent.json"), WireCodec.mapper().writeValueAsString(info));
   }
 
+  // ------------------------------------------------------------------ dashboard backend
+  // The agent's real state for the dealer's dashboard. Parts that have not landed yet answer with
+  // what is really there today, nothing: connect them here when they land (docs/dashboard.md).
+
+  @Override
+  public List<DatasetSummary> datasets() {
+    return List.of(); // connect: the ingestion catalog (io.fedge.agent.data)
+  }
+
+  @Override
+  public Optional<Path> dropFolder() {
+    return Optional.empty(); // connect: the drop-folder watcher's directory
+  }
+
+  @Override
+  public Optional<RowPage> recentRows(String dataset, int limit) {
+    return Optional.empty(); // connect: the ingestion catalog
+  }
+
+  @Override
+  public Optional<QuarantinePage> quarantine(String dataset, long offset, int limit) {
+    return Optional.empty(); // connect: the ingestion catalog's quarantine
+  }
+
+  @Override
+  public List<ConsentRequest> pendingConsents() {
+    return List.of(); // connect: io.fedge.agent.consent (job offers from the hub)
+  }
+
+  @Override
+  public ConsentDecisionRecord approve(String jobId, String decidedBy) throws DecisionException {
+    throw new DecisionException("There is no pending request for job " + jobId + ". Reload the page to see the current requests.");
+  }
+
+  @Override
+  public ConsentDecisionRecord refuse(String jobId, String decidedBy, String reason) throws DecisionException {
+    throw new DecisionException("There is no pending request for job " + jobId + ". Reload the page to see the current requests.");
+  }
+
+  @Override
+  public List<ConsentDecisionRecord> consentHistory() {
+    return List.of(); // connect: io.fedge.agent.consent
+  }
+
+  @Override
+  public List<TrainingEvent> trainingHistory() {
+    return training.history(); // the round runner publishes into this feed when it lands
+  }
+
+  @Override
+  public AutoCloseable subscribeTraining(Consumer<TrainingEvent> listener) {
+    return training.subscribe(listener);
+  }
+
+  /** Where the federated-round runner reports progress for the dashboard. */
+  public TrainingFeed trainingFeed() {
+    return training;
+  }
+
+  @Override
+  public List<UpdateRecord> updates() {
+    return List.of(); // connect: the OTA installer's history
+  }
+
+  @Override
+  public List<ReceiptRecord> receipts() {
+    return List.of(); // connect: the agent's ledger receipts
+  }
 }

@@ -1,6 +1,7 @@
 package io.fedge.agent;
 
 import io.fedge.agent.data.DataConfig;
+import io.fedge.agent.dashboard.DashboardSettings;
 import io.fedge.federation.config.Settings;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,7 +24,8 @@ public record AgentConfig(
     String agentVersion,
     Duration ledgerWatchInterval,
     io.fedge.agent.ota.OtaSettings ota,
-    DataConfig data) {
+    DataConfig data,
+    DashboardSettings dashboard) {
 
   public static final String ENV_PREFIX = "FEDGE_AGENT";
 
@@ -46,7 +48,8 @@ public record AgentConfig(
             s.string("agent.version", version == null ? "0.1.0-dev" : version),
             s.duration("ledger.watch.interval", Duration.ofSeconds(60), Duration.ofMillis(200)),
             io.fedge.agent.ota.OtaSettings.from(s),
-            DataConfig.from(s, data));
+            DataConfig.from(s, data),
+            DashboardSettings.from(s));
     s.rejectUnknownKeys();
     return c;
   }

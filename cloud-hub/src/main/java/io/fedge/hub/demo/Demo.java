@@ -159,7 +159,9 @@ public final class Demo {
     System.out.println("  ops token:    " + token);
     System.out.println("  try:          curl -sk -H 'Authorization: Bearer " + token + "' " + hubUrl + "/api/v1/devices");
     for (int i = 0; i < dashboards.size(); i++) {
-      System.out.println("  agent-" + (i + 1) + ":      " + dashboards.get(i) + "   (dealer dashboard)");
+      Path code = dir.resolve("agent-" + (i + 1)).resolve("run").resolve("pairing-code");
+      String pairing = Files.exists(code) ? "pairing code " + Files.readString(code).strip() : "paired: log in";
+      System.out.println("  agent-" + (i + 1) + ":      " + dashboards.get(i) + "   (dealer dashboard; " + pairing + ")");
     }
     System.out.println("  logs:         " + dir.resolve("logs"));
     System.out.println("press Ctrl-C to stop");

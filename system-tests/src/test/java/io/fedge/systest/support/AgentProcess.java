@@ -22,6 +22,8 @@ public final class AgentProcess extends JavaProcess {
 
   private final Path dataDir;
   private final Map<String, String> env;
+  private static final String DASHBOARD_PASSWORD = "system test dealer password";
+  private volatile String dashboardSession;
 
   private AgentProcess(String name, Path dataDir, Map<String, String> env) {
     super(name, "io.fedge.agent.AgentMain", List.of("--data", dataDir.toString()), env);
@@ -92,10 +94,11 @@ public final class AgentProcess extends JavaProcess {
   /** The agent's own view of itself: device id, connection state, certificate expiry, version. */
   public JsonNode status() {
     try {
-      HttpResponse<String> r =
-          HTTP.send(
-              HttpRequest.newBuilder(URI.create(dashboardUrl() + "/api/status")).timeout(Duration.ofSeconds(5)).build(),
-              HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r = getStatus();
+      if (r.statusCode() == 401) {
+        dashboardSession = signIn();
+        r = getStatus();
+      }
       return JSON.readTree(r.body());
     } catch (IOException e) {
       return JSON.createObjectNode().put("connection", "UNREACHABLE");
@@ -103,6 +106,39 @@ public final class AgentProcess extends JavaProcess {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
+  }
+
+  private HttpResponse<String> getStatus() throws IOException, InterruptedException {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(dashboardUrl() + "/api/status")).timeout(Duration.ofSeconds(5));
+    if (dashboardSession != null) {
+      b.header("Cookie", dashboardSession);
+    }
+    return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /**
+   * Signs in to the dashboard as a dealer would: pairs with the label's code (the owner-only file
+   * the agent wrote at first boot) the first time, logs in with the same password afterwards.
+   */
+  private String signIn() throws IOException, InterruptedException {
+    Path code = dataDir.resolve("run").resolve("pairing-code");
+    boolean pair = Files.exists(code);
+    Map<String, String> body = new HashMap<>(Map.of("username", "admin", "password", DASHBOARD_PASSWORD));
+    if (pair) {
+      body.put("code", Files.readString(code).strip());
+    }
+    HttpResponse<String> r =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(dashboardUrl() + (pair ? "/api/pair" : "/api/login")))
+                .timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() != 200) {
+      throw new IllegalStateException(name() + ": dashboard sign-in refused: " + r.statusCode() + " " + r.body());
+    }
+    return r.headers().firstValue("set-cookie").orElseThrow().split(";", 2)[0];
   }
 
   public String deviceId() {
