@@ -154,7 +154,7 @@ public final class Agent implements Launcher.Program, DashboardBackend {
   }
 
   /** Local data: catalog, rows, quarantine, ingest progress (null before {@link #start}). */
-  public DataServices datasets() {
+  public DataServices dataServices() {
     return data;
   }
 

@@ -33,8 +33,8 @@ class AgentDataWiringTest {
     try (Agent agent = new Agent(cfg)) {
       agent.start();
       Files.writeString(dropbox.resolve("visits-2026-11.csv"), "store,visits\nnorth,10\nsouth,12\n");
-      await().atMost(Duration.ofSeconds(20)).until(() -> !agent.datasets().datasets().isEmpty());
-      assertThat(agent.datasets().datasets()).singleElement().satisfies(d -> {
+      await().atMost(Duration.ofSeconds(20)).until(() -> !agent.dataServices().datasets().isEmpty());
+      assertThat(agent.dataServices().datasets()).singleElement().satisfies(d -> {
         assertThat(d.name()).isEqualTo("visits");
         assertThat(d.rowCount()).isEqualTo(2);
       });
