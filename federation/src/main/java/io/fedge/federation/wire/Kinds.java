@@ -13,6 +13,17 @@ public final class Kinds {
   /** hub -> device, a protocol error reply naming what was refused and why. */
   public static final String ERROR = "error";
 
+  /** hub -> device, an invitation to one attempt of a federated round ({@code RoundInvite}). */
+  public static final String ROUND_INVITE = "round-invite";
+  /** both ways, one chunk of a large payload: global parameters down, sealed updates up. */
+  public static final String ROUND_CHUNK = "round-chunk";
+  /** both ways, one secure-aggregation step relayed by the hub ({@code SecAggMessage}). */
+  public static final String SECAGG = "secagg";
+  /** hub -> device, the attempt is over ({@code RoundEnd}). */
+  public static final String ROUND_END = "round-end";
+  /** device -> hub, the device cannot take part in an attempt ({@code RoundDecline}). */
+  public static final String ROUND_DECLINE = "round-decline";
+
   private static final Pattern KIND = Pattern.compile("[a-z][a-z0-9-]{0,31}");
 
   private Kinds() {}
