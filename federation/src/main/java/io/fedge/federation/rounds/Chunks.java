@@ -10,6 +10,11 @@ import java.util.List;
 public final class Chunks {
   private Chunks() {}
 
+  /** Lower-case hex SHA-256 of {@code data}, as chunks carry it. */
+  public static String sha256Hex(byte[] data) {
+    return Chunk.hex(data);
+  }
+
   public static List<Chunk> split(String transferId, byte[] payload) {
     return split(transferId, payload, Chunk.CHUNK_BYTES);
   }

@@ -30,7 +30,8 @@ public final class RoundParticipant {
   private static final Logger LOG = LoggerFactory.getLogger(RoundParticipant.class);
 
   private final String deviceId;
-  private final PrivateKey deviceKey;
+  private final java.util.function.Supplier<PrivateKey> deviceKey;
+  private final java.util.function.Supplier<List<java.security.cert.X509Certificate>> chain;
   private final LocalLearner learner;
   private final ParticipantLink link;
   private final Executor executor;
@@ -40,7 +41,8 @@ public final class RoundParticipant {
 
   public RoundParticipant(
       String deviceId,
-      PrivateKey deviceKey,
+      java.util.function.Supplier<PrivateKey> deviceKey,
+      java.util.function.Supplier<List<java.security.cert.X509Certificate>> chain,
       LocalLearner learner,
       ParticipantLink link,
       Executor executor,
@@ -48,6 +50,7 @@ public final class RoundParticipant {
       ParticipantListener listener) {
     this.deviceId = deviceId;
     this.deviceKey = deviceKey;
+    this.chain = chain;
     this.learner = learner;
     this.link = link;
     this.executor = executor;
@@ -219,8 +222,8 @@ public final class RoundParticipant {
     RoundInvite inv = a.invite;
     SealedEnvelope env = SealedEnvelope.seal(
         RoundIds.updateHeader(inv.jobId(), inv.round(), inv.attempt(), deviceId),
-        p.encode(), inv.roundPublicKey(), deviceKey, random);
-    List<Chunk> chunks = Chunks.split(inv.updateTransfer(deviceId), env.toBytes());
+        p.encode(), inv.roundPublicKey(), deviceKey.get(), random);
+    List<Chunk> chunks = Chunks.split(inv.updateTransfer(deviceId), new UpdateTransfer(chain.get(), env).encode());
     for (Chunk c : chunks) {
       link.send(Kinds.ROUND_CHUNK, c);
     }
