@@ -22,7 +22,6 @@ import java.util.regex.Pattern;
  */
 public final class JobParser {
   public static final int MAX_DOCUMENT_BYTES = 64 * 1024;
-  static final Set<String> MODEL_TYPES = Set.of("logistic_regression", "softmax_regression", "mlp");
   private static final Set<String> TOP =
       Set.of("id", "title", "requester", "purpose", "type", "participants", "group", "datasets", "features",
           "label", "pipeline", "model", "hyper", "rounds", "roundDeadlineSeconds", "quorum", "maxAttempts",
@@ -171,10 +170,7 @@ public final class JobParser {
     if (model == null || !model.isObject()) {
       throw invalid("'model' must be an object, e.g. {\"type\": \"logistic_regression\"}");
     }
-    String modelType = text(model, "type", true);
-    if (!MODEL_TYPES.contains(modelType)) {
-      throw invalid("model type '" + modelType + "' is unknown; use one of " + new java.util.TreeSet<>(MODEL_TYPES));
-    }
+    modelSpec(model);
     JsonNode hyper = n.has("hyper") ? n.get("hyper") : WireCodec.mapper().createObjectNode();
     if (!hyper.isObject()) {
       throw invalid("'hyper' must be an object of hyper-parameters");
@@ -267,10 +263,52 @@ public final class JobParser {
         throw invalid("'validation' must be {\"path\": \"<CSV file on the hub>\"}");
       }
       validation = text(v, "path", true);
+      for (Iterator<String> it = v.fieldNames(); it.hasNext(); ) {
+        String f = it.next();
+        if (!f.equals("path")) {
+          throw invalid("unknown field 'validation." + f + "'; allowed: path");
+        }
+      }
     }
     return new JobSpec(id, title, requester, purpose, List.copyOf(participants), group, List.copyOf(reads),
         List.copyOf(features), label, List.copyOf(pipeline), model, hyper, rounds, Duration.ofSeconds(deadline),
         quorum, maxAttempts, strategy, mu, secure, dropout, dp, validation, n);
+  }
+
+  /** The ML core's model specification from the job's {@code model} object. */
+  public static io.fedge.federation.model.ModelSpec modelSpec(JsonNode model) {
+    for (Iterator<String> it = model.fieldNames(); it.hasNext(); ) {
+      String f = it.next();
+      if (!Set.of("type", "classes", "hidden", "seed").contains(f)) {
+        throw invalid("unknown field 'model." + f + "'; allowed: type, classes, hidden, seed");
+      }
+    }
+    String type = text(model, "type", true);
+    if (!io.fedge.federation.model.ModelSpec.TYPES.contains(type)) {
+      throw invalid("model type '" + type + "' is unknown; use one of "
+          + new java.util.TreeSet<>(io.fedge.federation.model.ModelSpec.TYPES));
+    }
+    int classes = intRange(model, "classes", 2, 1000, 2);
+    int[] hidden = new int[0];
+    if (model.has("hidden")) {
+      JsonNode h = model.get("hidden");
+      if (!h.isArray() || h.size() > 8) {
+        throw invalid("'model.hidden' must be an array of at most 8 layer widths");
+      }
+      hidden = new int[h.size()];
+      for (int i = 0; i < hidden.length; i++) {
+        if (!h.get(i).isIntegralNumber() || h.get(i).asInt() < 1 || h.get(i).asInt() > 4096) {
+          throw invalid("'model.hidden' widths must be integers in 1..4096");
+        }
+        hidden[i] = h.get(i).asInt();
+      }
+    }
+    long seed = model.has("seed") ? model.get("seed").asLong() : 1L;
+    try {
+      return new io.fedge.federation.model.ModelSpec(type, classes, hidden, seed);
+    } catch (IllegalArgumentException e) {
+      throw invalid("'model' is inconsistent: " + e.getMessage());
+    }
   }
 
   private static void requireColumn(String c) {

@@ -119,6 +119,19 @@ public final class RoundStore {
     });
   }
 
+  /** Sets a job's global parameters (its initial model). */
+  public void setGlobalParams(String jobId, byte[] params, Instant at) {
+    db.inTransaction(c -> {
+      try (PreparedStatement ps = c.prepareStatement("UPDATE fl_jobs SET global_params = ?, updated_at = ? WHERE job_id = ?")) {
+        ps.setBytes(1, params);
+        ps.setLong(2, at.toEpochMilli());
+        ps.setString(3, jobId);
+        ps.executeUpdate();
+      }
+      return null;
+    });
+  }
+
   public List<ParticipantRow> participants(String jobId) {
     return db.inTransaction(c -> {
       try (PreparedStatement ps = c.prepareStatement(
