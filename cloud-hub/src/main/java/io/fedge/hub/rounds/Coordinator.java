@@ -253,7 +253,7 @@ public final class Coordinator {
   }
 
   private void sendInvite(Attempt a, List<String> devices, double[] global) {
-    List<Chunk> params = global == null ? List.of()
+    List<Chunk> params = global == null || a.invite.paramsTransfer() == null ? List.<Chunk>of()
         : Chunks.split(a.invite.paramsTransfer(), UpdatePayload.plain(0, 0, global).encode());
     for (String d : devices) {
       transport.send(d, Kinds.ROUND_INVITE, a.invite);

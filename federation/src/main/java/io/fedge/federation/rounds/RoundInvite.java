@@ -45,6 +45,11 @@ public record RoundInvite(
   public static final String SCALE = "scale";
   public static final String TRAIN = "train";
 
+  /** Whether the client adds differential-privacy noise ({@code dp} present and not JSON null). */
+  public boolean dpEnabled() {
+    return dp != null && dp.isObject();
+  }
+
   public boolean secure() {
     return secagg != null;
   }
