@@ -18,6 +18,7 @@ import io.fedge.hub.fleet.FleetService;
 import io.fedge.hub.messaging.Downlink;
 import io.fedge.hub.messaging.UpstreamHandlers;
 import io.fedge.hub.mqtt.HubMqttClient;
+import io.fedge.hub.rounds.RoundsService;
 import io.fedge.federation.wire.WireCodec;
 import io.fedge.provisioning.CertificateAuthority;
 import io.fedge.provisioning.EnrollmentService;
@@ -78,6 +79,7 @@ public final class Hub implements Launcher.Program {
   private final ScheduledExecutorService scheduler =
       Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "hub-scheduler"));
   private Database db;
+  private RoundsService rounds;
   private EmbeddedBroker broker;
   private HubMqttClient mqtt;
   private final UpstreamHandlers upstream = new UpstreamHandlers();
@@ -92,6 +94,11 @@ public final class Hub implements Launcher.Program {
   /** Where features register the device -> hub message kinds they handle (during {@link #start}). */
   public UpstreamHandlers upstream() {
     return upstream;
+  }
+
+  /** The federated-rounds feature (jobs, coordinator, model registry); set during {@link #start}. */
+  public RoundsService rounds() {
+    return rounds;
   }
 
   /** Hub -> device messages; usable once {@link #start} has connected the hub's MQTT client. */
@@ -130,6 +137,8 @@ public final class Hub implements Launcher.Program {
             clock,
             new EnrollmentSettings(config.deviceCertLifetime(), Duration.ofDays(365)));
     FleetService fleet = new FleetService(store, clock, config.replicaId(), upstream);
+    rounds = new RoundsService(db, store, ca.root(), this::downlink, clock);
+    rounds.registerHandlers(upstream);
 
     // MQTT broker with this replica's server certificate; devices must present ours-issued certificates.
     KeyPair brokerKey = newKey();
@@ -188,6 +197,7 @@ public final class Hub implements Launcher.Program {
             new HttpApi.HubInfo(
                 hubUrl, ca.rootFingerprint(), config.mqttAdvertisedHost(), mqttAdvertisedPort, config.claimTokenDefaultTtl()),
             () -> ready && mqtt.isConnected());
+    api.mount(rounds.routes());
     KeyPair httpKey = newKey();
     X509Certificate httpCert = ca.issueServer(httpKey.getPublic(), dnsNames(), ipAddresses(), Duration.ofDays(90));
     HttpServerOptions opts =
@@ -211,6 +221,7 @@ public final class Hub implements Launcher.Program {
     long sweep = Math.max(1000, config.heartbeatTimeout().toMillis() / 3);
     scheduler.scheduleWithFixedDelay(() -> safely(() -> fleet.sweepStale(config.heartbeatTimeout())), sweep, sweep, TimeUnit.MILLISECONDS);
 
+    rounds.start(scheduler);
     ready = true;
     Map<String, Object> run = new LinkedHashMap<>();
     run.put("hubUrl", hubUrl);

@@ -82,13 +82,11 @@ public final class Coordinator {
   private final Clock clock;
   private final SecureRandom random;
   private final RoundListener listener;
-  private final Duration consentTimeout;
   private final Map<String, Attempt> open = new HashMap<>();
   private final Map<String, Table> validationCache = new HashMap<>();
 
   public Coordinator(RoundStore store, RoundTransport transport, DeviceKeys keys,
-      Function<String, List<String>> groupMembers, Clock clock, SecureRandom random, RoundListener listener,
-      Duration consentTimeout) {
+      Function<String, List<String>> groupMembers, Clock clock, SecureRandom random, RoundListener listener) {
     this.store = store;
     this.transport = transport;
     this.keys = keys;
@@ -96,7 +94,6 @@ public final class Coordinator {
     this.clock = clock;
     this.random = random;
     this.listener = listener;
-    this.consentTimeout = consentTimeout;
   }
 
   // ------------------------------------------------------------------ jobs and consent
@@ -114,7 +111,7 @@ public final class Coordinator {
     }
     Instant now = clock.instant();
     JobRow row = new JobRow(spec.id(), spec.document().toString(), JobState.CONSENT, null, now, now,
-        now.plus(consentTimeout), spec.scales() ? 0 : 1, null, null, null);
+        now.plus(spec.consentTimeout()), spec.scales() ? 0 : 1, null, null, null);
     if (!store.insertJob(row, devices)) {
       throw new JobExistsException(spec.id());
     }

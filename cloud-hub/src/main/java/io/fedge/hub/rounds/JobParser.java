@@ -24,7 +24,7 @@ public final class JobParser {
   public static final int MAX_DOCUMENT_BYTES = 64 * 1024;
   private static final Set<String> TOP =
       Set.of("id", "title", "requester", "purpose", "type", "participants", "group", "datasets", "features",
-          "label", "pipeline", "model", "hyper", "rounds", "roundDeadlineSeconds", "quorum", "maxAttempts",
+          "label", "pipeline", "model", "hyper", "rounds", "roundDeadlineSeconds", "quorum", "maxAttempts", "consentTimeoutSeconds",
           "strategy", "secureAggregation", "dp", "validation");
   private static final Pattern COLUMN = Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]{0,63}");
   private static final Pattern DATASET = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
@@ -183,6 +183,7 @@ public final class JobParser {
     int rounds = intRange(n, "rounds", 1, 10_000, null);
     int deadline = intRange(n, "roundDeadlineSeconds", 1, 86_400, 120);
     int maxAttempts = intRange(n, "maxAttempts", 1, 100, 3);
+    int consentTimeout = intRange(n, "consentTimeoutSeconds", 1, 30 * 86_400, 600);
 
     String strategy = "fedavg";
     double mu = 0;
@@ -272,7 +273,7 @@ public final class JobParser {
     }
     return new JobSpec(id, title, requester, purpose, List.copyOf(participants), group, List.copyOf(reads),
         List.copyOf(features), label, List.copyOf(pipeline), model, hyper, rounds, Duration.ofSeconds(deadline),
-        quorum, maxAttempts, strategy, mu, secure, dropout, dp, validation, n);
+        quorum, maxAttempts, Duration.ofSeconds(consentTimeout), strategy, mu, secure, dropout, dp, validation, n);
   }
 
   /** The ML core's model specification from the job's {@code model} object. */

@@ -16,6 +16,7 @@ import java.util.List;
  * @param hyper local-training hyper-parameters as given
  * @param quorum fewest participants whose updates make a round count
  * @param maxAttempts attempts per round before the job fails
+ * @param consentTimeout how long participants have to answer the job offer
  * @param validationPath CSV file on the hub (header row; features and label) for metrics and
  *     contributions, or null
  */
@@ -36,6 +37,7 @@ public record JobSpec(
     Duration roundDeadline,
     int quorum,
     int maxAttempts,
+    Duration consentTimeout,
     String strategy,
     double proxMu,
     boolean secureAggregation,

@@ -106,14 +106,13 @@ final class InMemoryFederation implements AutoCloseable {
     Migrations.migrateToLatest(db);
     store = new RoundStore(db);
     coordinator = new Coordinator(store, this::down, new CaDeviceKeys(ca.root(), devices::containsKey),
-        g -> new ArrayList<>(devices.keySet()), Clock.systemUTC(), new SecureRandom(), digests::add,
-        Duration.ofSeconds(30));
+        g -> new ArrayList<>(devices.keySet()), Clock.systemUTC(), new SecureRandom(), digests::add);
   }
 
   /** Forgets the hub's memory, like kill -9: queued deliveries to it are lost. */
   void killHub() {
     coordinator = new Coordinator(store, (d, k, b) -> { }, (d, c) -> null, g -> List.of(), Clock.systemUTC(),
-        new SecureRandom(), d -> { }, Duration.ofSeconds(30));
+        new SecureRandom(), d -> { });
     db.close();
   }
 
