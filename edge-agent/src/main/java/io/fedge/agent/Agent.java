@@ -5,6 +5,8 @@ import io.fedge.federation.net.TcpNoDelaySocketFactory;
 import io.fedge.agent.dashboard.DashboardServer;
 import io.fedge.federation.config.Launcher;
 import io.fedge.agent.identity.IdentityManager;
+import io.fedge.agent.rounds.AgentRounds;
+import io.fedge.agent.rounds.CsvTrainingData;
 import io.fedge.agent.messaging.DownstreamHandler;
 import io.fedge.agent.messaging.DownstreamHandlers;
 import io.fedge.agent.messaging.Uplink;
@@ -76,6 +78,7 @@ public final class Agent implements Launcher.Program {
   private volatile BootStage stage = BootStage.STARTING;
   private volatile String bootError;
   private Thread bootThread;
+  private final AgentRounds rounds;
 
   public Agent(AgentConfig config) {
     this.config = config;
@@ -83,6 +86,13 @@ public final class Agent implements Launcher.Program {
     this.identity =
         new IdentityManager(
             config.dataDir().resolve("identity"), config.claimBundle(), clock, config.backoffBase(), config.backoffCap());
+    this.rounds = new AgentRounds(uplink, () -> identity.current().orElseThrow(),
+        new CsvTrainingData(config.trainingDir()), new java.util.HashSet<>(config.consentAutoApprove()), clock);
+  }
+
+  /** Federated rounds on this device: progress for the dashboard ({@link AgentRounds#addListener}). */
+  public AgentRounds rounds() {
+    return rounds;
   }
 
   /** Where features register the hub -> device message kinds they handle (before {@link #start}). */
@@ -97,6 +107,7 @@ public final class Agent implements Launcher.Program {
 
   /** Runs steps 1 and 2 now, the rest on a boot thread; returns once the dashboard listens. */
   public void start() throws IOException {
+    rounds.register(downstream);
     Path data = config.dataDir();
     Pem.createPrivateDirectories(data);
     Files.createDirectories(data.resolve("state"));
@@ -278,6 +289,7 @@ public final class Agent implements Launcher.Program {
       bootThread.interrupt();
     }
     scheduler.shutdownNow();
+    rounds.close();
     MqttLink l = link;
     if (l != null) {
       l.stop();

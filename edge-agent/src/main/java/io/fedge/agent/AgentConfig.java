@@ -19,7 +19,9 @@ public record AgentConfig(
     Duration backoffBase,
     Duration backoffCap,
     long outboxMaxRows,
-    String agentVersion) {
+    String agentVersion,
+    Path trainingDir,
+    java.util.List<String> consentAutoApprove) {
 
   public static final String ENV_PREFIX = "FEDGE_AGENT";
 
@@ -39,7 +41,9 @@ public record AgentConfig(
             s.duration("backoff.base", Duration.ofMillis(500), Duration.ofMillis(50)),
             s.duration("backoff.cap", Duration.ofSeconds(60), Duration.ofMillis(100)),
             s.integer("outbox.max.rows", 100_000, 100, 10_000_000),
-            s.string("agent.version", version == null ? "0.1.0-dev" : version));
+            s.string("agent.version", version == null ? "0.1.0-dev" : version),
+            s.path("training.dir", data.resolve("training")),
+            s.list("consent.auto.approve", ""));
     s.rejectUnknownKeys();
     return c;
   }
