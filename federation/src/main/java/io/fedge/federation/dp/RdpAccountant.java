@@ -102,6 +102,13 @@ public final class RdpAccountant {
     if (!(delta > 0 && delta < 1)) {
       throw new IllegalArgumentException("delta must be in (0, 1), got " + delta);
     }
+    boolean nothing = true;
+    for (double r : rdp) {
+      nothing &= r == 0;
+    }
+    if (nothing) {
+      return new PrivacySpent(0, delta, orders[0]); // no data was ever touched
+    }
     double best = Double.POSITIVE_INFINITY;
     double bestOrder = Double.NaN;
     double logDelta = Math.log(delta);

@@ -12,8 +12,11 @@ import java.util.List;
  *       (always checked);
  *   <li><b>norm outlier</b>: the L2 norm of the delta {@code p_k - global} has a robust z-score
  *       0.6745 (norm - median) / MAD above {@code normThreshold} (Iglewicz and Hoaglin's modified
- *       z-score; 3.5 is their usual cut-off). Only large norms are flagged: a small norm is what a
- *       client with little data or an almost converged model sends.
+ *       z-score; 3.5 is their usual cut-off) <em>and</em> the norm is more than {@code
+ *       minNormRatio} (default 1.5) times the median. The ratio guards against false alarms when
+ *       honest norms agree so closely that the MAD is tiny (a 20% larger honest update would
+ *       otherwise score z &gt; 3.5). Only large norms are flagged: a small norm is what a client
+ *       with little data or an almost converged model sends.
  *   <li><b>direction outlier</b>: the cosine between the delta and the coordinate-wise median of
  *       all deltas is below {@code minCosine} (0 by default: the update points away from what
  *       the majority agrees on, as a sign-flipped update does).
@@ -28,21 +31,27 @@ import java.util.List;
  */
 public final class AnomalyDetector {
   private final double normThreshold;
+  private final double minNormRatio;
   private final double minCosine;
   private final int minClients;
 
   public AnomalyDetector() {
-    this(3.5, 0.0, 3);
+    this(3.5, 1.5, 0.0, 3);
   }
 
   /**
    * @param normThreshold robust z-score above which a norm is an outlier, positive
+   * @param minNormRatio a norm outlier must also exceed this multiple of the median norm, &ge; 1
    * @param minCosine cosine to the median delta below which a direction is an outlier, in [-1, 1]
    * @param minClients fewest finite updates for the statistical checks to run, at least 3
    */
-  public AnomalyDetector(double normThreshold, double minCosine, int minClients) {
+  public AnomalyDetector(
+      double normThreshold, double minNormRatio, double minCosine, int minClients) {
     if (!(normThreshold > 0)) {
       throw new IllegalArgumentException("normThreshold must be positive, got " + normThreshold);
+    }
+    if (!(minNormRatio >= 1) || Double.isInfinite(minNormRatio)) {
+      throw new IllegalArgumentException("minNormRatio must be at least 1, got " + minNormRatio);
     }
     if (!(minCosine >= -1 && minCosine <= 1)) {
       throw new IllegalArgumentException("minCosine must be in [-1, 1], got " + minCosine);
@@ -51,6 +60,7 @@ public final class AnomalyDetector {
       throw new IllegalArgumentException("minClients must be at least 3, got " + minClients);
     }
     this.normThreshold = normThreshold;
+    this.minNormRatio = minNormRatio;
     this.minCosine = minCosine;
     this.minClients = minClients;
   }
@@ -117,10 +127,10 @@ public final class AnomalyDetector {
           continue;
         }
         robustZ[k] = 0.6745 * (norms[k] - med) / mad;
-        if (robustZ[k] > normThreshold) {
+        if (robustZ[k] > normThreshold && norms[k] > minNormRatio * med) {
           reasons.get(k).add(String.format(java.util.Locale.ROOT,
-              "norm outlier: |delta| = %.4g, median %.4g, robust z %.1f > %.1f",
-              norms[k], med, robustZ[k], normThreshold));
+              "norm outlier: |delta| = %.4g, %.1f x the median %.4g, robust z %.1f > %.1f",
+              norms[k], norms[k] / med, med, robustZ[k], normThreshold));
         }
         if (refNorm > 0 && norms[k] > 0) {
           cosines[k] = dot(deltas[k], ref) / (norms[k] * refNorm);
@@ -150,22 +160,80 @@ public final class AnomalyDetector {
     return s.length % 2 == 1 ? s[m] : 0.5 * (s[m - 1] + s[m]);
   }
 
-  /** Coordinate-wise median of the non-null rows. */
+  /**
+   * Coordinate-wise median of the non-null rows. Coordinates are processed in blocks: a block of
+   * every row is copied into a coordinate-major buffer (so the selection reads contiguous memory),
+   * then each coordinate's median is found by quickselect, O(count) expected.
+   */
   static double[] coordinateMedian(double[][] rows, int count, int p) {
-    double[] col = new double[count];
+    final int block = 512;
+    double[] buf = new double[block * count];
     double[] out = new double[p];
-    for (int i = 0; i < p; i++) {
+    int m = count / 2;
+    for (int start = 0; start < p; start += block) {
+      int len = Math.min(block, p - start);
       int j = 0;
       for (double[] r : rows) {
-        if (r != null) {
-          col[j++] = r[i];
+        if (r == null) {
+          continue;
+        }
+        for (int b = 0; b < len; b++) {
+          buf[b * count + j] = r[start + b];
+        }
+        j++;
+      }
+      for (int b = 0; b < len; b++) {
+        int from = b * count;
+        double hi = select(buf, from, from + count, from + m);
+        if (count % 2 == 1) {
+          out[start + b] = hi;
+        } else {
+          double lo = buf[from];
+          for (int i = from + 1; i < from + m; i++) {
+            lo = Math.max(lo, buf[i]); // after select, [from, from+m) holds the m smallest
+          }
+          out[start + b] = 0.5 * (lo + hi);
         }
       }
-      Arrays.sort(col);
-      int m = count / 2;
-      out[i] = count % 2 == 1 ? col[m] : 0.5 * (col[m - 1] + col[m]);
     }
     return out;
+  }
+
+  /**
+   * Rearranges a[from..to) so that a[k] is the value that would be there if sorted, smaller or
+   * equal values before it and larger or equal after it (Hoare's selection); returns a[k].
+   */
+  static double select(double[] a, int from, int to, int k) {
+    int lo = from;
+    int hi = to - 1;
+    while (lo < hi) {
+      double pivot = a[(lo + hi) >>> 1];
+      int i = lo;
+      int j = hi;
+      while (i <= j) {
+        while (a[i] < pivot) {
+          i++;
+        }
+        while (a[j] > pivot) {
+          j--;
+        }
+        if (i <= j) {
+          double t = a[i];
+          a[i] = a[j];
+          a[j] = t;
+          i++;
+          j--;
+        }
+      }
+      if (k <= j) {
+        hi = j;
+      } else if (k >= i) {
+        lo = i;
+      } else {
+        break;
+      }
+    }
+    return a[k];
   }
 
   static double dot(double[] a, double[] b) {

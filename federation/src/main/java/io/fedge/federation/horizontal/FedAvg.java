@@ -77,6 +77,41 @@ public class FedAvg implements Strategy {
   }
 
   /**
+   * What a client contributes to a secure sum when deltas are summed instead of models: {@code
+   * [samples * (p - global)..., samples]}. Deltas are small and centred on zero, so they need a
+   * far smaller fixed-point clip bound than whole models (see docs/rounds-ml.md for the sizing).
+   */
+  public static double[] weightedDelta(double[] parameters, double[] global, long samples) {
+    if (parameters.length != global.length) {
+      throw new IllegalArgumentException(
+          parameters.length + " parameters against a global model of " + global.length);
+    }
+    if (samples < 1) {
+      throw new IllegalArgumentException("samples must be at least 1, got " + samples);
+    }
+    double[] v = new double[parameters.length + 1];
+    for (int i = 0; i < parameters.length; i++) {
+      v[i] = samples * (parameters[i] - global[i]);
+    }
+    v[parameters.length] = samples;
+    return v;
+  }
+
+  /** The FedAvg result from the sum of {@link #weightedDelta} vectors: global + mean delta. */
+  public static double[] fromDeltaSum(double[] global, double[] sumOfWeightedDeltas) {
+    if (sumOfWeightedDeltas.length != global.length + 1) {
+      throw new IllegalArgumentException("a weighted-delta sum for " + global.length
+          + " parameters has length " + (global.length + 1) + ", got "
+          + sumOfWeightedDeltas.length);
+    }
+    double[] mean = fromSum(sumOfWeightedDeltas);
+    for (int i = 0; i < mean.length; i++) {
+      mean[i] += global[i];
+    }
+    return mean;
+  }
+
+  /**
    * The average from the sum of {@link #weightedInput} vectors, whose last element is the total
    * sample count (rounded to the nearest integer, since fixed-point decoding is approximate).
    */

@@ -87,6 +87,17 @@ abstract class AbstractModel implements Model {
     return z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z));
   }
 
+  /**
+   * Binary cross-entropy softplus(z) - y z of logit z, and its derivative sigmoid(z) - y stored
+   * in {@code gradOut[at]}, with a single exp.
+   */
+  static double binaryLoss(double z, double y, double[] gradOut, int at) {
+    double e = Math.exp(-Math.abs(z));
+    double p = z >= 0 ? 1 / (1 + e) : e / (1 + e);
+    gradOut[at] = p - y;
+    return Math.max(z, 0) + Math.log1p(e) - y * z;
+  }
+
   static double sigmoid(double z) {
     if (z >= 0) {
       return 1 / (1 + Math.exp(-z));

@@ -4,6 +4,7 @@ import java.util.Arrays;
 
 /** Binary logistic regression: P(y=1|x) = sigmoid(w·x + b). Parameters {@code [w, b]}. */
 final class LogisticRegression extends AbstractModel {
+  private final double[] g1 = new double[1];
 
   LogisticRegression(ModelSpec spec, int features) {
     super(spec, features, features + 1);
@@ -43,8 +44,8 @@ final class LogisticRegression extends AbstractModel {
       }
       double yr = label(t, r);
       // -[y log s(z) + (1-y) log(1-s(z))] = softplus(z) - y z
-      loss += softplus(z) - yr * z;
-      double g = sigmoid(z) - yr;
+      loss += binaryLoss(z, yr, g1, 0);
+      double g = g1[0];
       for (int j = 0; j < d; j++) {
         grad[j] += g * x[at + j];
       }

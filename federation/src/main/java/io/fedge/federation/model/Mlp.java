@@ -146,9 +146,7 @@ final class Mlp extends AbstractModel {
     for (int r = 0; r < n; r++) {
       int y = label(t, rowIndex[from + r]);
       if (binary) {
-        double z = logits[r];
-        loss += softplus(z) - y * z;
-        dOut[r] = sigmoid(z) - y;
+        loss += binaryLoss(logits[r], y, dOut, r);
       } else {
         int off = r * k;
         double zy = logits[off + y];
