@@ -201,7 +201,7 @@ public final class Sim {
   }
 
   /** The published model on the test file, scaled with the federated scaler it was trained with. */
-  static Evaluation evaluate(JsonNode spec, double[] params, Path test) throws IOException {
+  public static Evaluation evaluate(JsonNode spec, double[] params, Path test) throws IOException {
     List<String> features = new ArrayList<>();
     spec.get("features").forEach(f -> features.add(f.asText()));
     Table t = TableColumns.project(TableCsv.read(test, spec.get("label").asText(), null), features);
