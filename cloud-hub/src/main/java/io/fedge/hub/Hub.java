@@ -23,6 +23,7 @@ import io.fedge.hub.ledger.LedgerModule;
 import io.fedge.hub.messaging.Downlink;
 import io.fedge.hub.messaging.UpstreamHandlers;
 import io.fedge.hub.mqtt.HubMqttClient;
+import io.fedge.hub.rounds.RoundsService;
 import io.fedge.federation.wire.WireCodec;
 import io.fedge.provisioning.CertificateAuthority;
 import io.fedge.provisioning.EnrollmentService;
@@ -83,6 +84,7 @@ public final class Hub implements Launcher.Program {
   private final ScheduledExecutorService scheduler =
       Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "hub-scheduler"));
   private Database db;
+  private RoundsService rounds;
   private EmbeddedBroker broker;
   private HubMqttClient mqtt;
   private final UpstreamHandlers upstream = new UpstreamHandlers();
@@ -104,6 +106,11 @@ public final class Hub implements Launcher.Program {
   /** Where features register the device -> hub message kinds they handle (during {@link #start}). */
   public UpstreamHandlers upstream() {
     return upstream;
+  }
+
+  /** The federated-rounds feature (jobs, coordinator, model registry); set during {@link #start}. */
+  public RoundsService rounds() {
+    return rounds;
   }
 
   /** Hub -> device messages; usable once {@link #start} has connected the hub's MQTT client. */
@@ -154,6 +161,8 @@ public final class Hub implements Launcher.Program {
     ota = new OtaFeature(db, data.resolve("ota"), config.ota(), clock,
         () -> store.listDevices(FleetStore.DeviceFilter.all()), (device, offer) -> downlink().send(device, Kinds.OTA_OFFER, offer));
     upstream.register(Kinds.OTA_REPORT, ota::onReport);
+    rounds = new RoundsService(db, store, ca.root(), this::downlink, clock);
+    rounds.registerHandlers(upstream);
 
     // MQTT broker with this replica's server certificate; devices must present ours-issued certificates.
     KeyPair brokerKey = newKey();
@@ -215,6 +224,7 @@ public final class Hub implements Launcher.Program {
             () -> ready && mqtt.isConnected());
     api.mount(ledger.routes(id -> store.findDevice(id).map(d -> !d.revoked()).orElse(false)));
     api.mount(ota.routes(vertx, new OpsAuth(opsToken), id -> mayConnect(store, new Identity(id, Identity.Role.DEVICE))));
+    api.mount(rounds.routes());
     KeyPair httpKey = newKey();
     X509Certificate httpCert = ca.issueServer(httpKey.getPublic(), dnsNames(), ipAddresses(), Duration.ofDays(90));
     HttpServerOptions opts =
@@ -240,6 +250,7 @@ public final class Hub implements Launcher.Program {
 
     long otaTick = config.ota().tick().toMillis();
     scheduler.scheduleWithFixedDelay(() -> safely(ota::tick), otaTick, otaTick, TimeUnit.MILLISECONDS);
+    rounds.start(scheduler);
     ready = true;
     Map<String, Object> run = new LinkedHashMap<>();
     run.put("hubUrl", hubUrl);

@@ -23,6 +23,8 @@ import io.fedge.agent.ledger.HttpsLedgerSource;
 import io.fedge.agent.ledger.LedgerMonitor;
 import io.fedge.agent.ledger.ReceiptStore;
 import io.fedge.federation.ledger.LedgerReceipt;
+import io.fedge.agent.rounds.AgentRounds;
+import io.fedge.agent.rounds.CsvTrainingData;
 import io.fedge.agent.messaging.DownstreamHandler;
 import io.fedge.agent.messaging.DownstreamHandlers;
 import io.fedge.agent.messaging.Uplink;
@@ -109,6 +111,7 @@ public final class Agent implements Launcher.Program, DashboardBackend {
   private Thread bootThread;
   private final java.util.concurrent.atomic.AtomicLong heartbeatsQueued = new java.util.concurrent.atomic.AtomicLong();
   private final OtaService ota;
+  private final AgentRounds rounds;
 
   public Agent(AgentConfig config) {
     this.config = config;
@@ -120,6 +123,8 @@ public final class Agent implements Launcher.Program, DashboardBackend {
         new OtaService(config.ota(), config.dataDir(), config.agentVersion(), clock, identity::current, uplink::send,
             this::healthy, () -> new Thread(() -> System.exit(SlotLauncher.RESTART), "ota-restart").start());
     downstream.register(Kinds.OTA_OFFER, e -> ota.offer(e.body()));
+    this.rounds = new AgentRounds(uplink, () -> identity.current().orElseThrow(),
+        new CsvTrainingData(config.trainingDir()), new java.util.HashSet<>(config.consentAutoApprove()), clock);
   }
 
   /** The OTA state for the dashboard: current and available version, progress, history. */
@@ -141,6 +146,11 @@ public final class Agent implements Launcher.Program, DashboardBackend {
       throw new IllegalStateException("the agent is not started yet");
     }
     return l;
+  }
+
+  /** Federated rounds on this device: progress for the dashboard ({@link AgentRounds#addListener}). */
+  public AgentRounds rounds() {
+    return rounds;
   }
 
   /** Where features register the hub -> device message kinds they handle (before {@link #start}). */
@@ -170,6 +180,7 @@ public final class Agent implements Launcher.Program, DashboardBackend {
 
   /** Runs steps 1 and 2 now, the rest on a boot thread; returns once the dashboard listens. */
   public void start() throws IOException {
+    rounds.register(downstream);
     Path data = config.dataDir();
     Pem.createPrivateDirectories(data);
     Files.createDirectories(data.resolve("state"));
@@ -396,6 +407,7 @@ public final class Agent implements Launcher.Program, DashboardBackend {
     }
     scheduler.shutdownNow();
     ota.close();
+    rounds.close();
     MqttLink l = link;
     if (l != null) {
       l.stop();

@@ -26,6 +26,8 @@ public record AgentConfig(
     io.fedge.agent.ota.OtaSettings ota,
     DataConfig data,
     DashboardSettings dashboard) {
+    Path trainingDir,
+    java.util.List<String> consentAutoApprove) {
 
   public static final String ENV_PREFIX = "FEDGE_AGENT";
 
@@ -49,7 +51,9 @@ public record AgentConfig(
             s.duration("ledger.watch.interval", Duration.ofSeconds(60), Duration.ofMillis(200)),
             io.fedge.agent.ota.OtaSettings.from(s),
             DataConfig.from(s, data),
-            DashboardSettings.from(s));
+            DashboardSettings.from(s),
+            s.path("training.dir", data.resolve("training")),
+            s.list("consent.auto.approve", ""));
     s.rejectUnknownKeys();
     return c;
   }

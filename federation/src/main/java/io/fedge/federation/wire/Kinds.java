@@ -27,6 +27,16 @@ public final class Kinds {
   public static final String OTA_OFFER = "ota-offer";
   /** device -> hub, progress and outcome of an OTA update; see docs/ota.md. */
   public static final String OTA_REPORT = "ota-report";
+  /** hub -> device, an invitation to one attempt of a federated round ({@code RoundInvite}). */
+  public static final String ROUND_INVITE = "round-invite";
+  /** both ways, one chunk of a large payload: global parameters down, sealed updates up. */
+  public static final String ROUND_CHUNK = "round-chunk";
+  /** both ways, one secure-aggregation step relayed by the hub ({@code SecAggMessage}). */
+  public static final String SECAGG = "secagg";
+  /** hub -> device, the attempt is over ({@code RoundEnd}). */
+  public static final String ROUND_END = "round-end";
+  /** device -> hub, the device cannot take part in an attempt ({@code RoundDecline}). */
+  public static final String ROUND_DECLINE = "round-decline";
 
   private static final Pattern KIND = Pattern.compile("[a-z][a-z0-9-]{0,31}");
 

@@ -1,0 +1,212 @@
+package io.fedge.systest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fedge.federation.model.Evaluation;
+import io.fedge.federation.model.Scaler;
+import io.fedge.federation.model.Table;
+import io.fedge.federation.model.TableCsv;
+import io.fedge.hub.sim.Sim;
+import io.fedge.systest.support.AgentProcess;
+import io.fedge.systest.support.HubProcess;
+import io.fedge.systest.support.OpsClient;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tribuo.Example;
+import org.tribuo.MutableDataset;
+import org.tribuo.classification.Label;
+import org.tribuo.classification.LabelFactory;
+import org.tribuo.classification.evaluation.LabelEvaluationUtil;
+import org.tribuo.classification.sgd.linear.LinearSGDTrainer;
+import org.tribuo.classification.sgd.objectives.LogMulticlass;
+import org.tribuo.provenance.SimpleDataSourceProvenance;
+import org.tribuo.impl.ArrayExample;
+import org.tribuo.math.optimisers.AdaGrad;
+
+/**
+ * Federated rounds with the real hub and separate agent processes over MQTT: quality against an
+ * independent central baseline (Tribuo), and recovery from a hub kill -9 and an agent kill in the
+ * middle of a round.
+ */
+class FederatedRoundsIT {
+  static final ObjectMapper JSON = new ObjectMapper();
+  static final Path FATE = Path.of("..", "examples", "data", "fate").toAbsolutePath().normalize();
+
+  @TempDir Path dir;
+  private HubProcess hub;
+  private final List<AgentProcess> agents = new ArrayList<>();
+
+  @AfterEach
+  void stopAll() {
+    agents.forEach(AgentProcess::stop);
+    if (hub != null) {
+      hub.stop();
+    }
+  }
+
+  private List<String> startAgents(OpsClient ops, List<Path> files) throws Exception {
+    for (int i = 0; i < files.size(); i++) {
+      Path data = dir.resolve("agent-" + (i + 1));
+      Files.createDirectories(data.resolve("training"));
+      Files.copy(files.get(i), data.resolve("training").resolve("breast.csv"));
+      agents.add(AgentProcess.start("rounds-agent-" + (i + 1), data, ops.mintClaimBundle("dealers", 3600),
+          Map.of("training.dir", data.resolve("training").toString(), "consent.auto.approve", "systest")));
+    }
+    await("agents online").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(300))
+        .until(() -> countOnline(ops) == files.size());
+    List<String> ids = new ArrayList<>();
+    for (AgentProcess a : agents) {
+      await().atMost(Duration.ofSeconds(30)).until(() -> a.deviceId() != null);
+      ids.add(a.deviceId());
+    }
+    return ids;
+  }
+
+  private static int countOnline(OpsClient ops) {
+    int n = 0;
+    for (JsonNode d : ops.devices()) {
+      n += d.path("online").asBoolean() ? 1 : 0;
+    }
+    return n;
+  }
+
+  static ObjectNode job(String id, List<String> devices, boolean secure, int rounds, int deadline, int quorum) {
+    ObjectNode j = JSON.createObjectNode();
+    j.put("id", id);
+    j.put("requester", "systest");
+    j.put("purpose", "integration test");
+    j.set("participants", JSON.valueToTree(devices));
+    List<String> cols = new ArrayList<>(List.of("y"));
+    for (int i = 0; i < 30; i++) {
+      cols.add("x" + i);
+    }
+    j.set("datasets", JSON.valueToTree(List.of(Map.of("dataset", "breast", "columns", cols))));
+    j.put("label", "y");
+    j.set("model", JSON.valueToTree(Map.of("type", "logistic")));
+    j.set("hyper", JSON.valueToTree(Map.of("learningRate", 0.1, "localEpochs", 2, "batchSize", 32)));
+    j.put("rounds", rounds);
+    j.put("roundDeadlineSeconds", deadline);
+    j.put("quorum", quorum);
+    j.set("secureAggregation", JSON.valueToTree(Map.of("enabled", secure, "maxDropoutFraction", 0.3)));
+    return j;
+  }
+
+  private JsonNode awaitJob(OpsClient ops, String id, Duration max) {
+    await("job " + id + " over").atMost(max).pollInterval(Duration.ofMillis(500)).until(() -> {
+      String s = ops.get("/api/v1/jobs/" + id).body().path("state").asText();
+      return !s.equals("CONSENT") && !s.equals("RUNNING");
+    });
+    return ops.get("/api/v1/jobs/" + id).body();
+  }
+
+  private double[] download(String modelId) throws Exception {
+    HttpClient http = HttpClient.newBuilder()
+        .sslContext(io.fedge.provisioning.TlsContexts.pinnedClient(hub.caFingerprint())).build();
+    HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create(hub.url() + "/api/v1/models/" + modelId + "/parameters"))
+        .header("Authorization", "Bearer " + HubProcess.OPS_TOKEN).build(), HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(r.statusCode()).isEqualTo(200);
+    double[] p = new double[r.body().length / 8];
+    ByteBuffer.wrap(r.body()).asDoubleBuffer().get(p);
+    return p;
+  }
+
+  @Test
+  void securelyAggregatedFederatedLogisticRegressionOverMqttMatchesCentralTribuoTraining() throws Exception {
+    hub = HubProcess.start("rounds-hub", dir.resolve("hub"), Map.of());
+    OpsClient ops = hub.ops();
+    List<Path> parties = List.of(FATE.resolve("breast_homo_guest.csv"), FATE.resolve("breast_homo_host.csv"));
+    List<String> ids = startAgents(ops, parties);
+    assertThat(ops.post("/api/v1/jobs", job("breast-lr", ids, true, 5, 60, 2)).status()).isEqualTo(201);
+    JsonNode job = awaitJob(ops, "breast-lr", Duration.ofMinutes(4));
+    assertThat(job.path("state").asText()).as(job.toString()).isEqualTo("DONE");
+    JsonNode model = ops.get("/api/v1/models/" + job.path("modelId").asText()).body();
+    double[] params = download(job.path("modelId").asText());
+    Evaluation federated = Sim.evaluate(model.get("spec"), params, FATE.resolve("breast_homo_test.csv"));
+
+    Table train = Table.concat(List.of(TableCsv.read(parties.get(0), "y", "id"), TableCsv.read(parties.get(1), "y", "id")));
+    Scaler s = Scaler.fit(train);
+    double central = tribuoAuc(s.transform(train), s.transform(TableCsv.read(FATE.resolve("breast_homo_test.csv"), "y", "id")));
+    assertThat(federated.auc()).as("federated AUC vs central Tribuo AUC %s", central).isGreaterThan(central - 0.01);
+
+    JsonNode rounds = ops.get("/api/v1/jobs/breast-lr/rounds").body().get("rounds");
+    assertThat(rounds).hasSize(6);
+    JsonNode digest = rounds.get(5).get("digest");
+    assertThat(digest.get("participants")).hasSize(2);
+    assertThat(digest.get("commitments")).hasSize(2);
+    assertThat(model.get("sha256").asText()).isEqualTo(rounds.get(5).get("aggregateSha256").asText());
+  }
+
+  /** Tribuo's linear SGD with the logistic loss on the union: the independent central reference. */
+  static double tribuoAuc(Table train, Table test) {
+    LabelFactory f = new LabelFactory();
+    MutableDataset<Label> ds = new MutableDataset<>(new SimpleDataSourceProvenance("union", f), f);
+    String[] names = train.columns().toArray(String[]::new);
+    for (int r = 0; r < train.rows(); r++) {
+      ds.add(example(train, r, names));
+    }
+    var model = new LinearSGDTrainer(new LogMulticlass(), new AdaGrad(0.1, 0.1), 10, 10 * train.rows(), 1, 7L).train(ds);
+    boolean[] pos = new boolean[test.rows()];
+    double[] score = new double[test.rows()];
+    for (int r = 0; r < test.rows(); r++) {
+      pos[r] = test.y()[r] == 1;
+      score[r] = model.predict(example(test, r, names)).getOutputScores().get("1").getScore();
+    }
+    return LabelEvaluationUtil.binaryAUCROC(pos, score);
+  }
+
+  private static Example<Label> example(Table t, int r, String[] names) {
+    double[] v = Arrays.copyOfRange(t.x(), r * t.cols(), (r + 1) * t.cols());
+    return new ArrayExample<>(new Label(t.y()[r] == 1 ? "1" : "0"), names, v);
+  }
+
+  @Test
+  void aHubKilledMidRoundAndAnAgentKilledMidRoundAreRecoveredAndTheJobCompletes() throws Exception {
+    hub = HubProcess.start("rounds-kill-hub", dir.resolve("hub"), Map.of());
+    OpsClient ops = hub.ops();
+    List<Path> parties = List.of(FATE.resolve("breast_homo_guest.csv"), FATE.resolve("breast_homo_host.csv"),
+        FATE.resolve("breast_homo_guest.csv"));
+    List<String> ids = startAgents(ops, parties);
+    ObjectNode j = job("breast-kill", ids, false, 2, 25, 2);
+    j.set("pipeline", JSON.valueToTree(List.of("train", "publish")));
+    // agent 3 is killed as soon as it is invited: round 1 waits for it until the deadline
+    assertThat(ops.post("/api/v1/jobs", j).status()).isEqualTo(201);
+    await("round 1 collecting").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() ->
+        ops.get("/api/v1/jobs/breast-kill/rounds").body().path("rounds").path(0).path("state").asText().equals("COLLECTING"));
+    agents.get(2).kill();
+    Thread.sleep(3000); // the two live agents' updates arrive and are stored
+    hub.kill();
+    hub = hub.restart();
+    OpsClient after = hub.ops();
+    AgentProcess third = agents.get(2).restart();
+    agents.set(2, third);
+    JsonNode job = awaitJob(after, "breast-kill", Duration.ofMinutes(3));
+    assertThat(job.path("state").asText()).as(job.toString()).isEqualTo("DONE");
+    JsonNode rounds = after.get("/api/v1/jobs/breast-kill/rounds").body().get("rounds");
+    // round 1 resumed from its stored updates (one attempt) and counted the killed agent as a dropout
+    assertThat(rounds.get(0).path("round").asInt()).isEqualTo(1);
+    assertThat(rounds.get(0).path("attempt").asInt()).isEqualTo(1);
+    assertThat(rounds.get(0).path("state").asText()).isEqualTo("DONE");
+    assertThat(rounds.get(0).path("digest").path("participants")).hasSizeGreaterThanOrEqualTo(2);
+    // the restarted agent takes part again in round 2
+    JsonNode last = rounds.get(rounds.size() - 1);
+    assertThat(last.path("round").asInt()).isEqualTo(2);
+    assertThat(last.path("digest").path("participants").toString()).contains(ids.get(2));
+  }
+}
