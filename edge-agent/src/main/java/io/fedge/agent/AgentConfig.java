@@ -25,7 +25,7 @@ public record AgentConfig(
     Duration ledgerWatchInterval,
     io.fedge.agent.ota.OtaSettings ota,
     DataConfig data,
-    DashboardSettings dashboard) {
+    DashboardSettings dashboard,
     Path trainingDir,
     java.util.List<String> consentAutoApprove) {
 
