@@ -163,6 +163,9 @@ public final class Hub implements Launcher.Program {
     upstream.register(Kinds.OTA_REPORT, ota::onReport);
     rounds = new RoundsService(db, store, ca.root(), this::downlink, clock);
     rounds.registerHandlers(upstream);
+    LedgerBridge toLedger = new LedgerBridge(ledger.api());
+    rounds.setListener(toLedger);
+    ota.listener(toLedger);
 
     // MQTT broker with this replica's server certificate; devices must present ours-issued certificates.
     KeyPair brokerKey = newKey();

@@ -151,6 +151,11 @@ public final class Coordinator {
       reason = "approval does not cover every dataset and column the job reads";
     }
     store.recordConsent(job.jobId(), deviceId, approved, reason, d.decidedBy(), d.decidedAt());
+    try {
+      listener.consentRecorded(job.jobId(), deviceId, approved, reason, d.decidedBy(), d.decidedAt());
+    } catch (RuntimeException e) {
+      LOG.error("round listener failed for the consent of {} to job {}", deviceId, job.jobId(), e);
+    }
     LOG.info("device {} {} job {} ({})", deviceId, approved ? "approved" : "refused", job.jobId(), reason);
     if (job.state() == JobState.CONSENT) {
       maybeStart(job, spec);
@@ -615,7 +620,12 @@ public final class Coordinator {
   private void finishJob(JobSpec spec, Map<String, Double> lastMetrics) {
     JobRow job = store.job(spec.id()).orElseThrow();
     if (spec.publishes()) {
-      ModelRegistry.publish(store, spec, job, lastMetrics, clock.instant());
+      RoundRecords.ModelRow model = ModelRegistry.publish(store, spec, job, lastMetrics, clock.instant());
+      try {
+        listener.modelPublished(model);
+      } catch (RuntimeException e) {
+        LOG.error("round listener failed for model {}", model.modelId(), e);
+      }
     }
     store.setJobState(spec.id(), JobState.DONE, null, clock.instant());
     store.dropChunksOfJob(spec.id());

@@ -9,5 +9,12 @@ package io.fedge.hub.rounds;
 public interface RoundListener {
   void roundCompleted(RoundDigest digest);
 
+  /** A device's consent decision on a job was recorded (an approval not covering the job counts as a refusal). */
+  default void consentRecorded(
+      String jobId, String deviceId, boolean approved, String reason, String decidedBy, java.time.Instant decidedAt) {}
+
+  /** A job published a model version into the registry. */
+  default void modelPublished(RoundRecords.ModelRow model) {}
+
   RoundListener NONE = d -> {};
 }

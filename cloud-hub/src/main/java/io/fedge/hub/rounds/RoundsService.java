@@ -37,7 +37,23 @@ public final class RoundsService {
         new CaDeviceKeys(caRoot, id -> fleet.device(id).map(v -> !v.revoked()).orElse(false)),
         group -> fleet.listDevices(new FleetStore.DeviceFilter(group, null, false, null)).stream()
             .map(DeviceView::deviceId).toList(),
-        clock, new SecureRandom(), d -> listener.roundCompleted(d));
+        clock, new SecureRandom(), new RoundListener() {
+          @Override
+          public void roundCompleted(RoundDigest d) {
+            listener.roundCompleted(d);
+          }
+
+          @Override
+          public void consentRecorded(String jobId, String deviceId, boolean approved, String reason, String decidedBy,
+              java.time.Instant decidedAt) {
+            listener.consentRecorded(jobId, deviceId, approved, reason, decidedBy, decidedAt);
+          }
+
+          @Override
+          public void modelPublished(RoundRecords.ModelRow model) {
+            listener.modelPublished(model);
+          }
+        });
   }
 
   /** Registers the device -> hub kinds this feature owns; call before the broker starts. */
