@@ -5,6 +5,6 @@ package io.fedge.federation.horizontal;
  *
  * @param clientId the participant
  * @param score its marginal value in utility units (e.g. AUC points); may be negative
- * @param method {@code leave-one-out} or {@code shapley-tmc}
+ * @param method {@code leave-one-out}, {@code shapley-tmc} or {@code shapley-exact}
  */
 public record Contribution(String clientId, double score, String method) {}

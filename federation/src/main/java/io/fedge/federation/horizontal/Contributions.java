@@ -91,6 +91,60 @@ public final class Contributions {
     return out;
   }
 
+  /**
+   * Exact Shapley values by enumerating every coalition: score_k = Σ_S |S|! (n-|S|-1)! / n! ·
+   * (U(S ∪ {k}) - U(S)) over the coalitions S without k. Costs 2^n aggregations and utility
+   * evaluations, so it is limited to {@link #MAX_EXACT} participants; use {@link
+   * #monteCarloShapley} beyond.
+   */
+  public static List<Contribution> exactShapley(
+      Strategy strategy, double[] global, List<ClientUpdate> updates, Utility utility) {
+    requireUpdates(updates);
+    int n = updates.size();
+    if (n > MAX_EXACT) {
+      throw new IllegalArgumentException("exact Shapley values over " + n
+          + " participants need 2^" + n + " evaluations; use monteCarloShapley above " + MAX_EXACT);
+    }
+    double[] value = new double[1 << n];
+    List<ClientUpdate> members = new ArrayList<>(n);
+    for (int mask = 0; mask < value.length; mask++) {
+      members.clear();
+      for (int k = 0; k < n; k++) {
+        if ((mask & (1 << k)) != 0) {
+          members.add(updates.get(k));
+        }
+      }
+      value[mask] = members.isEmpty() ? utility.of(global)
+          : utility.of(strategy.aggregate(global, members));
+    }
+    // weight(s) = s! (n-s-1)! / n!
+    double[] weight = new double[n];
+    for (int size = 0; size < n; size++) {
+      double w = 1.0 / n;
+      for (int i = 1; i <= size; i++) {
+        w *= (double) i / (n - i); // builds s! (n-1-s)! / (n-1)! step by step
+      }
+      weight[size] = w;
+    }
+    double[] phi = new double[n];
+    for (int mask = 0; mask < value.length; mask++) {
+      int size = Integer.bitCount(mask);
+      for (int k = 0; k < n; k++) {
+        if ((mask & (1 << k)) == 0) {
+          phi[k] += weight[size] * (value[mask | (1 << k)] - value[mask]);
+        }
+      }
+    }
+    List<Contribution> out = new ArrayList<>(n);
+    for (int k = 0; k < n; k++) {
+      out.add(new Contribution(updates.get(k).clientId(), phi[k], "shapley-exact"));
+    }
+    return out;
+  }
+
+  /** Most participants {@link #exactShapley} accepts (2^12 = 4,096 evaluations). */
+  public static final int MAX_EXACT = 12;
+
   private static void requireUpdates(List<ClientUpdate> updates) {
     if (updates.isEmpty()) {
       throw new IllegalArgumentException("no updates to score");

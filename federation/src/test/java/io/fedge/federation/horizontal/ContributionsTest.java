@@ -73,6 +73,27 @@ class ContributionsTest {
   }
 
   @Test
+  void exactShapleyIsEfficientSymmetricAndTheMonteCarloEstimateConvergesToIt() {
+    List<Contribution> exact = Contributions.exactShapley(new FedAvg(), global, updates, utility);
+    exact.forEach(x -> System.out.println("exact " + x));
+    double gain = utility.of(new FedAvg().aggregate(global, updates)) - utility.of(global);
+    assertThat(exact.stream().mapToDouble(Contribution::score).sum())
+        .isCloseTo(gain, offset(1e-9));
+    List<Contribution> mc =
+        Contributions.monteCarloShapley(new FedAvg(), global, updates, utility, 400, 0, 23);
+    for (int k = 0; k < 4; k++) {
+      assertThat(mc.get(k).score()).isCloseTo(exact.get(k).score(),
+          offset(0.1 * Math.abs(exact.get(k).score()) + 0.01));
+    }
+    // symmetry: two identical updates get identical values
+    List<ClientUpdate> twins = List.of(updates.get(0),
+        new ClientUpdate("twin", updates.get(0).parameters(), updates.get(0).samples()),
+        updates.get(3));
+    List<Contribution> t = Contributions.exactShapley(new FedAvg(), global, twins, utility);
+    assertThat(t.get(0).score()).isCloseTo(t.get(1).score(), offset(1e-12));
+  }
+
+  @Test
   void shapleyIsReproducibleForASeed() {
     assertThat(Contributions.monteCarloShapley(new FedAvg(), global, updates, utility, 5, 1e-3, 9))
         .isEqualTo(

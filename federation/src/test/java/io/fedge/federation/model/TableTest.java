@@ -41,6 +41,21 @@ class TableTest {
   }
 
   @Test
+  void readsOnlyTheConsentedColumnsInTheGivenOrder() throws IOException {
+    String csv = "id,a,y,b,c\n1,1.5,0,2.5,3.5\n2,4,1,5,6\n";
+    Table t = TableCsv.read(new StringReader(csv), "y", "id", List.of("c", "a"), "mem");
+    assertThat(t.columns()).containsExactly("c", "a");
+    assertThat(t.x()).containsExactly(3.5, 1.5, 6, 4);
+    assertThat(t.y()).containsExactly(0, 1);
+    assertThatThrownBy(() -> TableCsv.read(new StringReader(csv), "y", "id", List.of("z"), "mem"))
+        .hasMessageContaining("no feature column 'z'");
+    // a column outside the selection may hold anything: it is never parsed
+    String messy = "id,y,a,secret\n1,0,1.0,not-a-number\n";
+    assertThat(TableCsv.read(new StringReader(messy), "y", "id", List.of("a"), "mem").x())
+        .containsExactly(1.0);
+  }
+
+  @Test
   void csvErrorsNameTheLineAndColumn() {
     String csv = "id,y,a\n1,0,2.5\n2,1,oops\n";
     assertThatThrownBy(() -> TableCsv.read(new StringReader(csv), "y", "id", "mem"))
