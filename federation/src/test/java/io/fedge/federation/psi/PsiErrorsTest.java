@@ -182,7 +182,7 @@ class PsiErrorsTest {
     }
     assertThatThrownBy(relay::run)
         .isInstanceOfSatisfying(PsiException.class, e -> assertThat(e.code()).isEqualTo(PsiException.Code.PROTOCOL_MISMATCH))
-        .hasMessageContaining("mode GUEST_LEARNS");
+        .hasMessageContaining("uses mode BOTH_LEARN, this party runs GUEST_LEARNS");
     assertThat(dealer.failure()).get().extracting(PsiException::code).isEqualTo(PsiException.Code.PEER_ABORTED);
     assertThat(dealer.isFinished()).isFalse();
     assertThat(g.isFinished()).isFalse();
