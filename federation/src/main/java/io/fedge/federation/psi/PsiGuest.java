@@ -98,10 +98,16 @@ public final class PsiGuest extends PsiParty {
     return result;
   }
 
+  /** A failure with one host ends the whole multi-party run: every host is told. */
+  @Override
+  protected List<String> peersToAbort(PsiMessage m) {
+    return List.copyOf(sessions.keySet());
+  }
+
   @Override
   protected void handle(PsiMessage m) {
     Session s = sessions.get(m.from());
-    if (s == null || !jobId.equals(m.session())) {
+    if (s == null || !jobId.equals(m.session()) || result != null) {
       throw unexpected(m, "no session with that party for this job");
     }
     if (m instanceof Hello h) {

@@ -66,15 +66,22 @@ public abstract class PsiParty implements AutoCloseable {
       handle(m);
     } catch (PsiException e) {
       failure = e;
-      if (e.code() != PsiException.Code.PEER_ABORTED) {
-        transport.send(new Abort(PsiMessage.VERSION, m.session(), self, m.from(), e.code().name(),
-            e.getMessage()));
+      for (String peer : peersToAbort(m)) {
+        if (e.code() != PsiException.Code.PEER_ABORTED || !peer.equals(m.from())) {
+          transport.send(new Abort(PsiMessage.VERSION, m.session(), self, peer, e.code().name(),
+              e.getMessage()));
+        }
       }
       throw e;
     }
   }
 
   protected abstract void handle(PsiMessage m);
+
+  /** The parties told when handling {@code m} fails: by default its sender. */
+  protected java.util.List<String> peersToAbort(PsiMessage m) {
+    return java.util.List.of(m.from());
+  }
 
   protected PsiException unexpected(PsiMessage m, String why) {
     return new PsiException(PsiException.Code.UNEXPECTED_MESSAGE,

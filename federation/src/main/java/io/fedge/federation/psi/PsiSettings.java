@@ -11,6 +11,8 @@ package io.fedge.federation.psi;
  */
 public record PsiSettings(int batchSize, int window, int maxSetSize, int parallelism) {
   public static final int MAX_BATCH = 65_536;
+  /** Largest set a party can hold: 32 bytes per point must fit one array. */
+  public static final int MAX_SET = 60_000_000;
 
   public PsiSettings {
     if (batchSize < 1 || batchSize > MAX_BATCH) {
@@ -19,8 +21,8 @@ public record PsiSettings(int batchSize, int window, int maxSetSize, int paralle
     if (window < 1 || window > 64) {
       throw new IllegalArgumentException("psi window must be 1..64, got " + window);
     }
-    if (maxSetSize < 1) {
-      throw new IllegalArgumentException("psi maxSetSize must be positive, got " + maxSetSize);
+    if (maxSetSize < 1 || maxSetSize > MAX_SET) {
+      throw new IllegalArgumentException("psi maxSetSize must be 1.." + MAX_SET + ", got " + maxSetSize);
     }
     if (parallelism < 1) {
       throw new IllegalArgumentException("psi parallelism must be positive, got " + parallelism);

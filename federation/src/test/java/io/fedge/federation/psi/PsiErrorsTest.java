@@ -164,4 +164,27 @@ class PsiErrorsTest {
         .isInstanceOfSatisfying(PsiException.class, e -> assertThat(e.code()).isEqualTo(PsiException.Code.QUOTA_EXCEEDED));
     assertThat(server.openSessions()).isZero();
   }
+
+  @Test
+  void aFailureWithOneHostAbortsTheWholeMultiPartyRun() {
+    InMemoryRelay relay = new InMemoryRelay(false);
+    PsiGuest g = new PsiGuest("guest", List.of("dealer", "telco"), "job", PsiMode.BOTH_LEARN, EMAIL,
+        ids(30, 0), SMALL, relay, null, PsiFixture.random());
+    PsiHost dealer = new PsiHost("dealer", "guest", "job", PsiMode.BOTH_LEARN, EMAIL, ids(30, 1), SMALL,
+        relay, null, PsiFixture.random());
+    PsiHost telco = new PsiHost("telco", "guest", "job", PsiMode.GUEST_LEARNS, EMAIL, ids(30, 2), SMALL,
+        relay, null, PsiFixture.random());
+    for (PsiParty p : List.of(g, dealer, telco)) {
+      relay.register(p);
+    }
+    for (PsiParty p : List.of(g, dealer, telco)) {
+      p.start();
+    }
+    assertThatThrownBy(relay::run)
+        .isInstanceOfSatisfying(PsiException.class, e -> assertThat(e.code()).isEqualTo(PsiException.Code.PROTOCOL_MISMATCH))
+        .hasMessageContaining("uses mode BOTH_LEARN, this party runs GUEST_LEARNS");
+    assertThat(dealer.failure()).get().extracting(PsiException::code).isEqualTo(PsiException.Code.PEER_ABORTED);
+    assertThat(dealer.isFinished()).isFalse();
+    assertThat(g.isFinished()).isFalse();
+  }
 }

@@ -219,11 +219,6 @@ final class Fe {
     }
   }
 
-  /** o = a * 121666 style small multiple; c must be below 2^12. */
-  static void mulSmall(long[] o, long[] a, long c) {
-    carry(o, a[0] * c, a[1] * c, a[2] * c, a[3] * c, a[4] * c);
-  }
-
   /** o = z^((p-5)/8) = z^(2^252 - 3). */
   static void pow22523(long[] o, long[] z) {
     long[] t0 = create();

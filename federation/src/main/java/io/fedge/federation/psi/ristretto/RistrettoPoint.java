@@ -1,7 +1,5 @@
 package io.fedge.federation.psi.ristretto;
 
-import java.security.MessageDigest;
-
 /**
  * An element of the ristretto255 prime-order group (RFC 9496), immutable. Encoding, decoding,
  * element derivation and scalar multiplication follow RFC 9496 section 4.3 and run in time
@@ -316,11 +314,6 @@ public final class RistrettoPoint {
   @Override
   public int hashCode() {
     return java.util.Arrays.hashCode(encode());
-  }
-
-  /** Constant-time comparison of two encodings. */
-  public static boolean encodingsEqual(byte[] a, byte[] b) {
-    return MessageDigest.isEqual(a, b);
   }
 
   @Override
