@@ -154,6 +154,10 @@ public final class BoostGuest implements VerticalEndpoint {
       throw new VerticalException("message for job " + message.jobId() + " reached the guest of " + jobId);
     }
     if (message instanceof ScoreRequest r) {
+      if (hosts.contains(from)) {
+        // a host asking for scores could probe the model with rows of its choice
+        throw new VerticalException("score requests come from the hub, not from host " + from);
+      }
       onScoreRequest(from, r);
       return;
     }

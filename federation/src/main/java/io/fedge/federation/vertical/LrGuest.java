@@ -59,6 +59,7 @@ public final class LrGuest extends LrParty {
       return true;
     }
     if (message instanceof ScoreRequest r) {
+      requireFrom(from, arbiter, r);
       Pending p = pendingFor(r.requestId());
       pending.put(r.requestId(), new Pending(from, r.replyToRequester(), -1, partialScoresForIds(r.ids()), p.hosts()));
       complete(r.requestId());

@@ -36,6 +36,7 @@ public final class LrHost extends LrParty {
       return true;
     }
     if (message instanceof ScoreRequest r) {
+      requireFrom(from, arbiter, r);
       outbox.send(guestId, new PartialScores(jobId, r.requestId(), partialScoresForIds(r.ids())));
       return true;
     }
