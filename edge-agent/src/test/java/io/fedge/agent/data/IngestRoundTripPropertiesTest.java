@@ -28,7 +28,7 @@ import net.jqwik.api.Provide;
  * inferred types; a row with a value of the wrong type planted in it is quarantined with its line,
  * and every other row still loads.
  */
-class IngestRoundTripProperties {
+class IngestRoundTripPropertiesTest {
   record Row(long i, double f, boolean b, LocalDate d, String s) {
     Object[] stored() {
       return new Object[] {i, f, b, d.toString(), s};
