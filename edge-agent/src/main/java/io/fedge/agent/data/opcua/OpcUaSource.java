@@ -93,8 +93,9 @@ public final class OpcUaSource implements AutoCloseable {
     if (closed) {
       return;
     }
+    OpcUaClient c = null;
     try {
-      OpcUaClient c = OpcUaClient.create(cfg.endpoint());
+      c = OpcUaClient.create(cfg.endpoint());
       c.connect();
       client = c;
       subscribe();
@@ -103,7 +104,6 @@ public final class OpcUaSource implements AutoCloseable {
     } catch (UaException | RuntimeException e) {
       lastError = "cannot reach " + cfg.endpoint() + ": " + e.getMessage();
       LOG.warn("OPC UA source {}: {}; retrying in {}", cfg.name(), lastError, cfg.reconnectDelay());
-      OpcUaClient c = client;
       client = null;
       if (c != null) {
         try {

@@ -19,14 +19,14 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
 /** Whatever table the writer writes, the reader reads back exactly, from the start or from any resume point. */
-class CsvRoundTripProperties {
+class CsvRoundTripPropertiesTest {
 
   @Provide
   Arbitrary<List<List<String>>> tables() {
     Arbitrary<String> cell =
         Arbitraries.oneOf(
             Arbitraries.strings().withChars("ab,\"\r\n xé€").ofMaxLength(12).map(x -> x.replace("x", "😀")),
-            Arbitraries.strings().all().ofMaxLength(8).filter(CsvRoundTripProperties::validUnicode),
+            Arbitraries.strings().all().ofMaxLength(8).filter(CsvRoundTripPropertiesTest::validUnicode),
             Arbitraries.strings().withChars("q\"\n,").ofMinLength(60_000).ofMaxLength(70_000).injectDuplicates(0.0));
     Arbitrary<String> small = Arbitraries.strings().withChars("ab,\"\r\n xé€").ofMaxLength(12).map(x -> x.replace("x", "😀"));
     return Arbitraries.integers().between(1, 6).flatMap(cols ->

@@ -14,7 +14,7 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.Size;
 import org.junit.jupiter.api.Test;
 
-class ColumnTypeProperties {
+class ColumnTypePropertiesTest {
 
   @Property
   void everyLongReadsBackAsAnInt(@ForAll long v) {
