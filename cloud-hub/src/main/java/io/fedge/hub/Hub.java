@@ -15,6 +15,8 @@ import io.fedge.hub.db.JdbcHubStore;
 import io.fedge.hub.db.Migrations;
 import io.fedge.hub.fleet.DeviceAdmin;
 import io.fedge.hub.fleet.FleetService;
+import io.fedge.hub.messaging.Downlink;
+import io.fedge.hub.messaging.UpstreamHandlers;
 import io.fedge.hub.mqtt.HubMqttClient;
 import io.fedge.federation.wire.WireCodec;
 import io.fedge.provisioning.CertificateAuthority;
@@ -78,12 +80,27 @@ public final class Hub implements Launcher.Program {
   private Database db;
   private EmbeddedBroker broker;
   private HubMqttClient mqtt;
+  private final UpstreamHandlers upstream = new UpstreamHandlers();
   private Vertx vertx;
   private HttpServer http;
   private volatile boolean ready;
 
   public Hub(HubConfig config) {
     this.config = config;
+  }
+
+  /** Where features register the device -> hub message kinds they handle (during {@link #start}). */
+  public UpstreamHandlers upstream() {
+    return upstream;
+  }
+
+  /** Hub -> device messages; usable once {@link #start} has connected the hub's MQTT client. */
+  public Downlink downlink() {
+    HubMqttClient m = mqtt;
+    if (m == null) {
+      throw new IllegalStateException("the hub's MQTT client is not started yet");
+    }
+    return m;
   }
 
   public void start() throws Exception {
@@ -112,7 +129,7 @@ public final class Hub implements Launcher.Program {
                     Duration.ofMinutes(10))),
             clock,
             new EnrollmentSettings(config.deviceCertLifetime(), Duration.ofDays(365)));
-    FleetService fleet = new FleetService(store, clock, config.replicaId());
+    FleetService fleet = new FleetService(store, clock, config.replicaId(), upstream);
 
     // MQTT broker with this replica's server certificate; devices must present ours-issued certificates.
     KeyPair brokerKey = newKey();

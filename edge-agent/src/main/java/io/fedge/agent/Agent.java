@@ -16,6 +16,9 @@ import io.fedge.agent.dashboard.backend.TrainingFeed;
 import io.fedge.agent.dashboard.backend.UpdateRecord;
 import io.fedge.federation.config.Launcher;
 import io.fedge.agent.identity.IdentityManager;
+import io.fedge.agent.messaging.DownstreamHandler;
+import io.fedge.agent.messaging.DownstreamHandlers;
+import io.fedge.agent.messaging.Uplink;
 import io.fedge.agent.mqtt.ConnectionState;
 import io.fedge.agent.mqtt.MqttLink;
 import io.fedge.agent.mqtt.MqttLinkSettings;
@@ -85,6 +88,8 @@ public final class Agent implements Launcher.Program, DashboardBackend {
   private DashboardAuth dashboardAuth;
   private final TrainingFeed training = new TrainingFeed(2_000);
   private volatile MqttLink link;
+  private final DownstreamHandlers downstream = new DownstreamHandlers();
+  private final Uplink uplink = new OutboxUplink();
   private volatile BootStage stage = BootStage.STARTING;
   private volatile String bootError;
   private Thread bootThread;
@@ -95,6 +100,16 @@ public final class Agent implements Launcher.Program, DashboardBackend {
     this.identity =
         new IdentityManager(
             config.dataDir().resolve("identity"), config.claimBundle(), clock, config.backoffBase(), config.backoffCap());
+  }
+
+  /** Where features register the hub -> device message kinds they handle (before {@link #start}). */
+  public DownstreamHandlers downstream() {
+    return downstream;
+  }
+
+  /** Device -> hub messages, queued durably in the outbox. */
+  public Uplink uplink() {
+    return uplink;
   }
 
   /** Runs steps 1 and 2 now, the rest on a boot thread; returns once the dashboard listens. */
@@ -177,15 +192,27 @@ public final class Agent implements Launcher.Program, DashboardBackend {
   }
 
   private void onDownMessage(String topic, byte[] payload) {
+    Envelope e;
     try {
-      Envelope e = WireCodec.decode(payload);
-      if (Kinds.ERROR.equals(e.type())) {
-        LOG.warn("hub refused a message: {}", e.body().path("message").asText());
-      } else {
-        LOG.debug("received {} on {}", e.type(), topic);
-      }
+      e = WireCodec.decode(payload);
     } catch (WireException ex) {
       LOG.warn("ignored undecodable message on {}: {}", topic, ex.getMessage());
+      return;
+    }
+    if (Kinds.ERROR.equals(e.type())) {
+      LOG.warn("hub refused a message: {}", e.body().path("message").asText());
+      return;
+    }
+    DownstreamHandler h = downstream.find(e.type()).orElse(null);
+    if (h == null) {
+      LOG.warn("ignored a '{}' message on {}: this agent version does not handle that kind", e.type(), topic);
+      return;
+    }
+    try {
+      h.handle(e);
+    } catch (Exception ex) {
+      // Acknowledged anyway: a message that fails for a reason of its own would fail again on redelivery.
+      LOG.error("handling a '{}' message ({}) failed: {}", e.type(), e.id(), ex.toString(), ex);
     }
   }
 
@@ -217,6 +244,22 @@ public final class Agent implements Launcher.Program, DashboardBackend {
       outbox.enqueueLatest("heartbeat", e.id(), Topics.up(c.deviceId(), Kinds.HEARTBEAT), WireCodec.encode(e));
     } catch (RuntimeException e) {
       LOG.warn("heartbeat not queued: {}", e.toString());
+    }
+  }
+
+  /** The {@link Uplink}: envelopes with this device as sender, written to the outbox before returning. */
+  private final class OutboxUplink implements Uplink {
+    @Override
+    public String deviceId() {
+      return identity.current().map(DeviceCredentials::deviceId).orElseThrow(() -> new IllegalStateException("the agent has not enrolled yet"));
+    }
+
+    @Override
+    public String send(String kind, Object body) {
+      String id = deviceId();
+      Envelope e = WireCodec.envelope(kind, id, clock.instant(), body);
+      outbox.enqueue(e.id(), Topics.up(id, kind), WireCodec.encode(e));
+      return e.id();
     }
   }
 

@@ -57,6 +57,7 @@ public final class HttpApi {
   private final HubInfo info;
   private final BooleanSupplier ready;
   private final Buffer openApi;
+  private final List<ApiRoutes> features = new java.util.ArrayList<>();
 
   public HttpApi(
       Vertx vertx,
@@ -77,6 +78,12 @@ public final class HttpApi {
     this.info = info;
     this.ready = ready;
     this.openApi = loadOpenApi();
+  }
+
+  /** Adds a feature's routes (rounds, ledger, OTA, ...); call before {@link #router()}. */
+  public HttpApi mount(ApiRoutes routes) {
+    features.add(routes);
+    return this;
   }
 
   /** Every route of the hub, declared in one place. */
@@ -104,6 +111,7 @@ public final class HttpApi {
     r.post("/api/v1/devices/:id/revoke").handler(ctx -> blocking(ctx, 200, () -> revoke(deviceId(ctx), body(ctx))));
     r.post("/api/v1/claim-tokens").handler(ctx -> blocking(ctx, 201, () -> mintToken(body(ctx))));
     r.get("/api/v1/audit").handler(ctx -> blocking(ctx, 200, () -> audit(ctx)));
+    features.forEach(f -> f.mount(r, this));
 
     r.route().last().handler(ctx -> error(ctx, new ApiError(404, "not_found", "no such endpoint; see /openapi.json")));
     r.route().failureHandler(this::failure);
@@ -215,7 +223,8 @@ public final class HttpApi {
 
   // ---- plumbing ----
 
-  private void blocking(RoutingContext ctx, int status, Callable<Object> work) {
+  /** Runs {@code work} off the event loop and answers its result as JSON with {@code status}. */
+  public void blocking(RoutingContext ctx, int status, Callable<Object> work) {
     vertx.executeBlocking(work, false)
         .onSuccess(result -> json(ctx, status, result))
         .onFailure(ctx::fail);
@@ -237,11 +246,11 @@ public final class HttpApi {
     }
   }
 
-  private static void error(RoutingContext ctx, ApiError e) {
+  public static void error(RoutingContext ctx, ApiError e) {
     json(ctx, e.status(), Map.of("error", e.code(), "message", e.getMessage()));
   }
 
-  private static void json(RoutingContext ctx, int status, Object body) {
+  public static void json(RoutingContext ctx, int status, Object body) {
     if (ctx.response().ended()) {
       return;
     }
@@ -256,7 +265,7 @@ public final class HttpApi {
     }
   }
 
-  private static byte[] rawBody(RoutingContext ctx) {
+  public static byte[] rawBody(RoutingContext ctx) {
     Buffer b = ctx.body() == null ? null : ctx.body().buffer();
     if (b == null || b.length() == 0) {
       throw ApiError.badRequest("a JSON request body is required");
@@ -264,7 +273,7 @@ public final class HttpApi {
     return b.getBytes();
   }
 
-  private static JsonNode body(RoutingContext ctx) {
+  public static JsonNode body(RoutingContext ctx) {
     byte[] raw = rawBody(ctx);
     try {
       JsonNode n = JSON.readTree(raw);
@@ -296,7 +305,7 @@ public final class HttpApi {
     return Boolean.valueOf(v);
   }
 
-  private static int limit(RoutingContext ctx) {
+  public static int limit(RoutingContext ctx) {
     String v = ctx.queryParams().get("limit");
     if (v == null) {
       return 100;
@@ -316,7 +325,7 @@ public final class HttpApi {
     return ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().hostAddress();
   }
 
-  private static X509Certificate clientCertificate(RoutingContext ctx) {
+  public static X509Certificate clientCertificate(RoutingContext ctx) {
     try {
       List<Certificate> chain = ctx.request().connection().peerCertificates();
       if (chain != null && !chain.isEmpty() && chain.get(0) instanceof X509Certificate x) {

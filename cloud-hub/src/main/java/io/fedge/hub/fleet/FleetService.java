@@ -10,6 +10,8 @@ import io.fedge.federation.wire.Kinds;
 import io.fedge.federation.wire.Topics;
 import io.fedge.federation.wire.WireCodec;
 import io.fedge.federation.wire.WireException;
+import io.fedge.hub.messaging.UpstreamHandler;
+import io.fedge.hub.messaging.UpstreamHandlers;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,11 +33,17 @@ public final class FleetService {
   private final FleetStore store;
   private final Clock clock;
   private final String hubId;
+  private final UpstreamHandlers handlers;
 
-  public FleetService(FleetStore store, Clock clock, String hubId) {
+  /**
+   * @param handlers where the other features (rounds, consent, ledger, OTA) register the message
+   *     kinds they own; the fleet's own kinds (heartbeat, status, event) are handled here
+   */
+  public FleetService(FleetStore store, Clock clock, String hubId, UpstreamHandlers handlers) {
     this.store = store;
     this.clock = clock;
     this.hubId = hubId;
+    this.handlers = handlers;
   }
 
   /**
@@ -93,9 +101,17 @@ public final class FleetService {
           LOG.info("device {} event {}", deviceId, ev.name());
         }
       }
-      default ->
-          throw new WireException(
-              WireException.Reason.INVALID_FIELD, "message kind '" + e.type() + "' is not accepted from devices");
+      default -> {
+        UpstreamHandler h =
+            handlers
+                .find(e.type())
+                .orElseThrow(
+                    () ->
+                        new WireException(
+                            WireException.Reason.INVALID_FIELD,
+                            "message kind '" + e.type() + "' is not accepted from devices"));
+        h.handle(deviceId, e);
+      }
     }
   }
 

@@ -1,7 +1,10 @@
 package io.fedge.hub.mqtt;
 
 import io.fedge.federation.wire.Topics;
+import io.fedge.federation.wire.WireCodec;
 import io.fedge.hub.fleet.FleetService;
+import io.fedge.hub.messaging.Downlink;
+import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -24,19 +27,24 @@ import org.slf4j.LoggerFactory;
  * The hub's own MQTT client: one member of the hub replicas' shared subscription to every device's
  * {@code up} subtree. Messages are acknowledged to the broker only after the fleet service has
  * stored them (manual acks), so a hub crash never loses an accepted message; they are processed on
- * a worker thread so Paho's threads never wait on the database.
+ * a worker thread so Paho's threads never wait on the database. It is also the hub's {@link
+ * Downlink}: hub -> device messages go out as QoS 1 on the device's {@code down} topics.
  */
-public final class HubMqttClient implements AutoCloseable {
+public final class HubMqttClient implements Downlink, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(HubMqttClient.class);
 
   private final MqttAsyncClient client;
   private final MqttConnectionOptions options;
   private final FleetService fleet;
+  private final String hubId;
+  private final Clock clock;
   private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> new Thread(r, "hub-mqtt-worker"));
   private volatile boolean connected;
 
   public HubMqttClient(String serverUri, String clientId, SSLSocketFactory tls, FleetService fleet) throws MqttException {
     this.fleet = fleet;
+    this.hubId = clientId;
+    this.clock = Clock.systemUTC();
     this.client = new MqttAsyncClient(serverUri, clientId, new MemoryPersistence());
     this.client.setManualAcks(true);
     this.options = new MqttConnectionOptions();
@@ -57,6 +65,30 @@ public final class HubMqttClient implements AutoCloseable {
 
   public boolean isConnected() {
     return connected && client.isConnected();
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * @throws IllegalStateException when the hub is not connected to its broker; the caller retries
+   */
+  @Override
+  public void send(String deviceId, String kind, Object body) {
+    publish(Topics.down(deviceId, kind), kind, body);
+  }
+
+  @Override
+  public void broadcast(String kind, Object body) {
+    publish(Topics.broadcast(kind), kind, body);
+  }
+
+  private void publish(String topic, String kind, Object body) {
+    byte[] payload = WireCodec.encode(WireCodec.envelope(kind, hubId, clock.instant(), body));
+    try {
+      client.publish(topic, payload, 1, false);
+    } catch (MqttException e) {
+      throw new IllegalStateException("cannot send " + kind + " on " + topic + ": " + e.getMessage(), e);
+    }
   }
 
   private void subscribe() {

@@ -11,6 +11,11 @@ import io.fedge.federation.wire.WireCodec;
 import io.fedge.hub.db.Database;
 import io.fedge.hub.db.JdbcHubStore;
 import io.fedge.hub.db.Migrations;
+import io.fedge.hub.messaging.UpstreamHandlers;
+import io.fedge.federation.wire.ConsentDecision;
+import io.fedge.federation.wire.WireException;
+import java.util.ArrayList;
+import java.util.List;
 import io.fedge.provisioning.store.AuditEvent;
 import io.fedge.provisioning.store.ClaimTokenRecord;
 import io.fedge.provisioning.store.DeviceRecord;
@@ -31,13 +36,14 @@ class FleetServiceTest {
   private Database db;
   private JdbcHubStore store;
   private FleetService fleet;
+  private final UpstreamHandlers handlers = new UpstreamHandlers();
 
   @BeforeEach
   void setUp() {
     db = Database.open("jdbc:sqlite::memory:");
     Migrations.migrateToLatest(db);
     store = new JdbcHubStore(db);
-    fleet = new FleetService(store, Clock.fixed(NOW, ZoneOffset.UTC), "hub-1");
+    fleet = new FleetService(store, Clock.fixed(NOW, ZoneOffset.UTC), "hub-1", handlers);
     store.insertClaimToken(
         new ClaimTokenRecord("tok0000000000000", new byte[32], "dealers", NOW, NOW.plusSeconds(600), null, null, "ops"),
         AuditEvent.allowed(NOW, "ops", "claim-token.mint", "tok0000000000000", null));
@@ -95,6 +101,29 @@ class FleetServiceTest {
   void aKindDevicesMayNotSendIsRefused() {
     byte[] msg = encode(Kinds.ERROR, DEVICE, Map.of("reason", "x"));
     assertThat(fleet.onUpMessage(Topics.up(DEVICE, Kinds.ERROR), msg)).isPresent();
+  }
+
+  @Test
+  void aKindOwnedByAnotherFeatureReachesItsRegisteredHandlerWithTheAuthenticatedSender() {
+    List<String> seen = new ArrayList<>();
+    handlers.register(Kinds.CONSENT, (deviceId, e) -> seen.add(deviceId + " " + e.type() + " " + e.body().path("jobId").asText()));
+    ConsentDecision d = new ConsentDecision("job-1", true, List.of(), "alice", NOW, "dealer");
+    assertThat(fleet.onUpMessage(Topics.up(DEVICE, Kinds.CONSENT), encode(Kinds.CONSENT, DEVICE, d))).isEmpty();
+    assertThat(seen).containsExactly(DEVICE + " consent job-1");
+  }
+
+  @Test
+  void aHandlerRefusingAMessageSendsTheDeviceAnErrorReply() {
+    handlers.register(
+        Kinds.CONSENT,
+        (deviceId, e) -> {
+          throw new WireException(WireException.Reason.INVALID_FIELD, "no such job");
+        });
+    ConsentDecision d = new ConsentDecision("job-2", false, List.of(), "alice", NOW, "dealer");
+    Optional<FleetService.Reply> reply = fleet.onUpMessage(Topics.up(DEVICE, Kinds.CONSENT), encode(Kinds.CONSENT, DEVICE, d));
+    assertThat(reply).isPresent();
+    assertThat(reply.get().topic()).isEqualTo(Topics.down(DEVICE, Kinds.ERROR));
+    assertThat(new String(reply.get().payload(), StandardCharsets.UTF_8)).contains("no such job");
   }
 
   @Test

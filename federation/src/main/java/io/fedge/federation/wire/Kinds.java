@@ -12,6 +12,10 @@ public final class Kinds {
   public static final String STATUS = "status";
   /** hub -> device, a protocol error reply naming what was refused and why. */
   public static final String ERROR = "error";
+  /** hub -> device, a federated job asks to read named datasets and columns ({@link JobOffer}). */
+  public static final String JOB_OFFER = "job-offer";
+  /** device -> hub, the dealer's approval or refusal of a job offer ({@link ConsentDecision}). */
+  public static final String CONSENT = "consent";
 
   private static final Pattern KIND = Pattern.compile("[a-z][a-z0-9-]{0,31}");
 
