@@ -206,7 +206,7 @@ public final class Hub implements Launcher.Program {
             TlsContexts.mutual(serviceKey.getPrivate(), ca.chainFor(serviceCert), ca.root()).getSocketFactory(),
             fleet);
     mqtt.start();
-    ledger.start(scheduler, downlink());
+    ledger.start(downlink());
 
     DeviceAdmin admin = new DeviceAdmin(enrollment, store, broker::disconnect);
     // Port 0 means "any free port": resolve it now, because it is written into claim bundles.
@@ -376,6 +376,9 @@ public final class Hub implements Launcher.Program {
       LOG.debug("run file", e);
     }
     scheduler.shutdownNow();
+    if (ledger != null) {
+      ledger.close();
+    }
     if (http != null) {
       http.close().toCompletionStage().toCompletableFuture().orTimeout(5, TimeUnit.SECONDS).exceptionally(t -> null).join();
     }

@@ -33,6 +33,7 @@ public final class LedgerModule {
   private final LedgerSettings settings;
   private final Clock clock;
   private volatile Downlink downlink;
+  private ScheduledExecutorService scheduler;
 
   private LedgerModule(HubLedger ledger, AuditFollower audit, LedgerSettings settings, Clock clock) {
     this.ledger = ledger;
@@ -81,8 +82,14 @@ public final class LedgerModule {
     }
   }
 
-  /** Starts the periodic work: follow the audit trail, checkpoint, send receipts; anchor. */
-  public void start(ScheduledExecutorService scheduler, Downlink downlink) {
+  /**
+   * Starts the periodic work on the ledger's own thread (so receipts and anchoring never hold up
+   * the hub's fleet scheduler): follow the audit trail, checkpoint, send receipts; anchor.
+   */
+  public void start(Downlink downlink) {
+    ScheduledExecutorService scheduler =
+        java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "hub-ledger"));
+    this.scheduler = scheduler;
     this.downlink = downlink;
     ledger.setReceiptChannel((device, receipt) -> downlink.send(device, Kinds.RECEIPT, receipt));
     long every = settings.checkpointInterval().toMillis();
@@ -117,6 +124,18 @@ public final class LedgerModule {
         "ledgerOrigin", ledger.origin(),
         "ledgerPublicKey", ledger.publicKey().encode(),
         "ledgerPublicKeyFile", dataDir.resolve("ledger").resolve(LedgerKey.PUBLIC_FILE).toString());
+  }
+
+  /** Stops the periodic work (a checkpoint being signed finishes its transaction first). */
+  public void close() {
+    if (scheduler != null) {
+      scheduler.shutdown();
+      try {
+        scheduler.awaitTermination(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 
   private static void safely(Runnable r) {

@@ -53,7 +53,9 @@ public record LedgerEntry(String type, Instant at, List<String> recipients, Json
     at = at.truncatedTo(ChronoUnit.MILLIS);
     TreeSet<String> sorted = new TreeSet<>();
     for (String r : recipients) {
-      Ids.require("recipient", r);
+      if (!Ids.isValid(r)) {
+        throw new IllegalArgumentException("recipients must be device ids (3-64 characters of [a-z0-9-])");
+      }
       sorted.add(r);
     }
     recipients = List.copyOf(sorted);
