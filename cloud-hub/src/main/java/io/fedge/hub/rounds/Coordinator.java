@@ -84,6 +84,8 @@ public final class Coordinator {
   private final RoundListener listener;
   private final Map<String, Attempt> open = new HashMap<>();
   private final Map<String, Table> validationCache = new HashMap<>();
+  private final Map<String, Instant> offered = new HashMap<>();
+  static final Duration REOFFER = Duration.ofSeconds(20);
 
   public Coordinator(RoundStore store, RoundTransport transport, DeviceKeys keys,
       Function<String, List<String>> groupMembers, Clock clock, SecureRandom random, RoundListener listener) {
@@ -154,6 +156,31 @@ public final class Coordinator {
     LOG.info("device {} {} job {} ({})", deviceId, approved ? "approved" : "refused", job.jobId(), reason);
     if (job.state() == JobState.CONSENT) {
       maybeStart(job, spec);
+    }
+  }
+
+  /**
+   * Offers a waiting job again to participants that have not answered, every {@link #REOFFER}: a
+   * device that had no broker session yet when the job was submitted would otherwise never see it.
+   * Devices answer an offer once per job, so repeats are harmless.
+   */
+  private void reoffer(JobRow j, Instant now) {
+    Instant last = offered.get(j.jobId());
+    if (last == null) {
+      offered.put(j.jobId(), now);
+      return;
+    }
+    if (now.isBefore(last.plus(REOFFER))) {
+      return;
+    }
+    offered.put(j.jobId(), now);
+    JobSpec spec = spec(j);
+    JobOffer offer = new JobOffer(spec.id(), spec.title(), spec.requester(), spec.purpose(),
+        spec.reads().stream().map(r -> new DatasetColumns(r.dataset(), r.columns())).toList(), j.consentUntil());
+    for (ParticipantRow p : store.participants(j.jobId())) {
+      if (p.consent().equals("pending")) {
+        transport.send(p.deviceId(), Kinds.JOB_OFFER, offer);
+      }
     }
   }
 
@@ -438,6 +465,8 @@ public final class Coordinator {
     for (JobRow j : store.jobsIn(JobState.CONSENT)) {
       if (!now.isBefore(j.consentUntil())) {
         maybeStart(j, spec(j));
+      } else {
+        reoffer(j, now);
       }
     }
   }
@@ -665,7 +694,10 @@ public final class Coordinator {
       }
       open.put(r.jobId(), a);
       resumed.add(r.jobId());
-      List<String> missing = invite.participants().stream().filter(d -> !a.updates.containsKey(d) && !a.refused.containsKey(d)).toList();
+      // a device whose upload had begun keeps sending from its durable outbox; the others are invited again
+      List<String> missing = invite.participants().stream()
+          .filter(d -> !a.updates.containsKey(d) && !a.refused.containsKey(d))
+          .filter(d -> store.chunks(invite.updateTransfer(d)).isEmpty()).toList();
       LOG.info("job {} round {} attempt {} resumed after restart: {} update(s) kept, re-inviting {}", r.jobId(), r.round(),
           r.attempt(), a.updates.size(), missing);
       sendInvite(a, missing, job.globalParams() == null ? null : Aggregation.decode(job.globalParams()));
