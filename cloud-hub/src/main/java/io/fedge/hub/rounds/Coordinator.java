@@ -86,6 +86,8 @@ public final class Coordinator {
   private final Map<String, Table> validationCache = new HashMap<>();
   private final Map<String, Instant> offered = new HashMap<>();
   static final Duration REOFFER = Duration.ofSeconds(20);
+  /** Opens once {@link #recover} has run: device messages wait for it rather than meet a half-loaded state. */
+  private final java.util.concurrent.CountDownLatch recovered = new java.util.concurrent.CountDownLatch(1);
 
   public Coordinator(RoundStore store, RoundTransport transport, DeviceKeys keys,
       Function<String, List<String>> groupMembers, Clock clock, SecureRandom random, RoundListener listener) {
@@ -140,7 +142,12 @@ public final class Coordinator {
    * Records a device's consent decision. An approval counts only if it covers every dataset and
    * column the job reads; otherwise it is recorded as a refusal with that reason.
    */
-  public synchronized void onConsent(String deviceId, ConsentDecision d) {
+  public void onConsent(String deviceId, ConsentDecision d) {
+    awaitRecovered();
+    onConsentLocked(deviceId, d);
+  }
+
+  private synchronized void onConsentLocked(String deviceId, ConsentDecision d) {
     JobRow job = store.job(d.jobId()).orElse(null);
     if (job == null || store.participants(job.jobId()).stream().noneMatch(p -> p.deviceId().equals(deviceId))) {
       throw new WireException(WireException.Reason.INVALID_FIELD, "no job '" + d.jobId() + "' offered to this device");
@@ -299,7 +306,12 @@ public final class Coordinator {
   // ------------------------------------------------------------------ device messages
 
   /** A chunk of a device's upload: stored at once; when the upload is complete it is verified and counted. */
-  public synchronized void onChunk(String deviceId, Chunk chunk) {
+  public void onChunk(String deviceId, Chunk chunk) {
+    awaitRecovered();
+    onChunkLocked(deviceId, chunk);
+  }
+
+  private synchronized void onChunkLocked(String deviceId, Chunk chunk) {
     Attempt a = attemptFor(chunk.transferId(), deviceId);
     if (a == null) {
       return; // late chunk of an attempt that is over: nothing to do, acknowledged
@@ -392,7 +404,12 @@ public final class Coordinator {
   }
 
   /** A device cannot take part in an attempt: counted as a dropout at once. */
-  public synchronized void onDecline(String deviceId, RoundDecline d) {
+  public void onDecline(String deviceId, RoundDecline d) {
+    awaitRecovered();
+    onDeclineLocked(deviceId, d);
+  }
+
+  private synchronized void onDeclineLocked(String deviceId, RoundDecline d) {
     Attempt a = open.get(d.jobId());
     if (a == null || a.invite.round() != d.round() || a.invite.attempt() != d.attempt()
         || !a.invite.participants().contains(deviceId) || a.updates.containsKey(deviceId)) {
@@ -404,7 +421,12 @@ public final class Coordinator {
   }
 
   /** A secure-aggregation step from a device, checked against the device's client id. */
-  public synchronized void onSecAgg(String deviceId, SecAggMessage m) {
+  public void onSecAgg(String deviceId, SecAggMessage m) {
+    awaitRecovered();
+    onSecAggLocked(deviceId, m);
+  }
+
+  private synchronized void onSecAggLocked(String deviceId, SecAggMessage m) {
     Attempt a = open.get(m.jobId());
     if (a == null || a.secagg == null || a.invite.round() != m.round() || a.invite.attempt() != m.attempt()) {
       return;
@@ -659,7 +681,26 @@ public final class Coordinator {
    * again); any other open attempt fails with the reason and the round is retried; a running job
    * without an open attempt continues with its next round.
    */
-  public synchronized void recover() {
+  public void recover() {
+    try {
+      recoverLocked();
+    } finally {
+      recovered.countDown();
+    }
+  }
+
+  private void awaitRecovered() {
+    try {
+      if (!recovered.await(10, java.util.concurrent.TimeUnit.MINUTES)) {
+        throw new WireException(WireException.Reason.INVALID_FIELD, "the hub is still recovering its rounds; retry");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while the hub recovers its rounds", e);
+    }
+  }
+
+  private synchronized void recoverLocked() {
     Set<String> resumed = new LinkedHashSet<>();
     for (RoundRow r : store.openRounds()) {
       JobRow job = store.job(r.jobId()).orElseThrow();
@@ -697,7 +738,7 @@ public final class Coordinator {
       // a device whose upload had begun keeps sending from its durable outbox; the others are invited again
       List<String> missing = invite.participants().stream()
           .filter(d -> !a.updates.containsKey(d) && !a.refused.containsKey(d))
-          .filter(d -> store.chunks(invite.updateTransfer(d)).isEmpty()).toList();
+          .filter(d -> store.chunkCount(invite.updateTransfer(d)) == 0).toList();
       LOG.info("job {} round {} attempt {} resumed after restart: {} update(s) kept, re-inviting {}", r.jobId(), r.round(),
           r.attempt(), a.updates.size(), missing);
       sendInvite(a, missing, job.globalParams() == null ? null : Aggregation.decode(job.globalParams()));
