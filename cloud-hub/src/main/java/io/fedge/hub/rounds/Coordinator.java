@@ -329,13 +329,20 @@ public final class Coordinator {
     if (have < chunk.count()) {
       return;
     }
-    List<Chunk> chunks = store.chunks(chunk.transferId());
+    // the upload's buffers (tens of MB) are released when accept returns, before aggregation
+    if (accept(a, deviceId, chunk)) {
+      advanceIfComplete(a);
+    }
+  }
+
+  /** Joins, verifies, opens and records a complete upload; true if it was counted. */
+  private boolean accept(Attempt a, String deviceId, Chunk chunk) {
     byte[] upload;
     try {
-      upload = Chunks.join(chunks);
+      upload = Chunks.join(store.chunks(chunk.transferId()));
     } catch (WireException e) {
       reject(a, deviceId, Chunks.sha256Hex(new byte[0]), "upload does not reassemble: " + e.getMessage(), chunk.transferId());
-      return;
+      return false;
     }
     String commitment = Chunks.sha256Hex(upload);
     UpdatePayload payload;
@@ -350,11 +357,11 @@ public final class Coordinator {
       checkShape(a, payload);
     } catch (CryptoException | WireException e) {
       reject(a, deviceId, commitment, e.getMessage(), chunk.transferId());
-      return;
+      return false;
     }
     if (!store.recordUpdate(a.jobId(), a.invite.round(), a.invite.attempt(),
         new UpdateRow(deviceId, clock.instant(), commitment, "accepted", null, upload), chunk.transferId())) {
-      return;
+      return false;
     }
     a.commitments.put(deviceId, commitment);
     if (a.secagg != null) {
@@ -363,13 +370,13 @@ public final class Coordinator {
             a.invite.secagg().secAggRoundId(), a.invite.secagg().clientIds().get(deviceId), payload.ring()));
       } catch (SecAggException e) {
         a.refused.put(deviceId, e.getMessage());
-        return;
+        return false;
       }
     }
     a.updates.put(deviceId, payload);
     LOG.info("job {} round {} attempt {}: update from {} ({} bytes)", a.jobId(), a.invite.round(), a.invite.attempt(),
         deviceId, upload.length);
-    advanceIfComplete(a);
+    return true;
   }
 
   private void checkShape(Attempt a, UpdatePayload p) {
