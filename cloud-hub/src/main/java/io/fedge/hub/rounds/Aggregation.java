@@ -45,7 +45,7 @@ final class Aggregation {
 
   static Result scale(Map<String, UpdatePayload> updates) {
     Scaler.Moments sum = null;
-    for (UpdatePayload p : updates.values()) {
+    for (UpdatePayload p : new java.util.TreeMap<>(updates).values()) {
       Scaler.Moments m = Scaler.Moments.fromVector(p.values());
       sum = sum == null ? m : sum.plus(m);
     }
@@ -59,7 +59,8 @@ final class Aggregation {
     boolean dp = spec.dp() != null;
     List<ClientUpdate> list = new ArrayList<>();
     Map<String, Double> losses = new LinkedHashMap<>();
-    for (Map.Entry<String, UpdatePayload> e : updates.entrySet()) {
+    // in device order, so the floating-point sums do not depend on arrival order
+    for (Map.Entry<String, UpdatePayload> e : new java.util.TreeMap<>(updates).entrySet()) {
       UpdatePayload p = e.getValue();
       // Under DP each client's clipped delta counts once: sample weights would exceed the clip bound.
       list.add(new ClientUpdate(e.getKey(), p.values(), dp ? 1 : Math.max(1, p.sampleCount())));

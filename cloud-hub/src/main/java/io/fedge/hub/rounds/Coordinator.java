@@ -84,6 +84,10 @@ public final class Coordinator {
   private final RoundListener listener;
   private final Map<String, Attempt> open = new HashMap<>();
   private final Map<String, Table> validationCache = new HashMap<>();
+  private final Map<String, Instant> offered = new HashMap<>();
+  static final Duration REOFFER = Duration.ofSeconds(20);
+  /** Opens once {@link #recover} has run: device messages wait for it rather than meet a half-loaded state. */
+  private final java.util.concurrent.CountDownLatch recovered = new java.util.concurrent.CountDownLatch(1);
 
   public Coordinator(RoundStore store, RoundTransport transport, DeviceKeys keys,
       Function<String, List<String>> groupMembers, Clock clock, SecureRandom random, RoundListener listener) {
@@ -138,7 +142,12 @@ public final class Coordinator {
    * Records a device's consent decision. An approval counts only if it covers every dataset and
    * column the job reads; otherwise it is recorded as a refusal with that reason.
    */
-  public synchronized void onConsent(String deviceId, ConsentDecision d) {
+  public void onConsent(String deviceId, ConsentDecision d) {
+    awaitRecovered();
+    onConsentLocked(deviceId, d);
+  }
+
+  private synchronized void onConsentLocked(String deviceId, ConsentDecision d) {
     JobRow job = store.job(d.jobId()).orElse(null);
     if (job == null || store.participants(job.jobId()).stream().noneMatch(p -> p.deviceId().equals(deviceId))) {
       throw new WireException(WireException.Reason.INVALID_FIELD, "no job '" + d.jobId() + "' offered to this device");
@@ -159,6 +168,31 @@ public final class Coordinator {
     LOG.info("device {} {} job {} ({})", deviceId, approved ? "approved" : "refused", job.jobId(), reason);
     if (job.state() == JobState.CONSENT) {
       maybeStart(job, spec);
+    }
+  }
+
+  /**
+   * Offers a waiting job again to participants that have not answered, every {@link #REOFFER}: a
+   * device that had no broker session yet when the job was submitted would otherwise never see it.
+   * Devices answer an offer once per job, so repeats are harmless.
+   */
+  private void reoffer(JobRow j, Instant now) {
+    Instant last = offered.get(j.jobId());
+    if (last == null) {
+      offered.put(j.jobId(), now);
+      return;
+    }
+    if (now.isBefore(last.plus(REOFFER))) {
+      return;
+    }
+    offered.put(j.jobId(), now);
+    JobSpec spec = spec(j);
+    JobOffer offer = new JobOffer(spec.id(), spec.title(), spec.requester(), spec.purpose(),
+        spec.reads().stream().map(r -> new DatasetColumns(r.dataset(), r.columns())).toList(), j.consentUntil());
+    for (ParticipantRow p : store.participants(j.jobId())) {
+      if (p.consent().equals("pending")) {
+        transport.send(p.deviceId(), Kinds.JOB_OFFER, offer);
+      }
     }
   }
 
@@ -277,7 +311,12 @@ public final class Coordinator {
   // ------------------------------------------------------------------ device messages
 
   /** A chunk of a device's upload: stored at once; when the upload is complete it is verified and counted. */
-  public synchronized void onChunk(String deviceId, Chunk chunk) {
+  public void onChunk(String deviceId, Chunk chunk) {
+    awaitRecovered();
+    onChunkLocked(deviceId, chunk);
+  }
+
+  private synchronized void onChunkLocked(String deviceId, Chunk chunk) {
     Attempt a = attemptFor(chunk.transferId(), deviceId);
     if (a == null) {
       return; // late chunk of an attempt that is over: nothing to do, acknowledged
@@ -295,13 +334,20 @@ public final class Coordinator {
     if (have < chunk.count()) {
       return;
     }
-    List<Chunk> chunks = store.chunks(chunk.transferId());
+    // the upload's buffers (tens of MB) are released when accept returns, before aggregation
+    if (accept(a, deviceId, chunk)) {
+      advanceIfComplete(a);
+    }
+  }
+
+  /** Joins, verifies, opens and records a complete upload; true if it was counted. */
+  private boolean accept(Attempt a, String deviceId, Chunk chunk) {
     byte[] upload;
     try {
-      upload = Chunks.join(chunks);
+      upload = Chunks.join(store.chunks(chunk.transferId()));
     } catch (WireException e) {
       reject(a, deviceId, Chunks.sha256Hex(new byte[0]), "upload does not reassemble: " + e.getMessage(), chunk.transferId());
-      return;
+      return false;
     }
     String commitment = Chunks.sha256Hex(upload);
     UpdatePayload payload;
@@ -316,11 +362,11 @@ public final class Coordinator {
       checkShape(a, payload);
     } catch (CryptoException | WireException e) {
       reject(a, deviceId, commitment, e.getMessage(), chunk.transferId());
-      return;
+      return false;
     }
     if (!store.recordUpdate(a.jobId(), a.invite.round(), a.invite.attempt(),
         new UpdateRow(deviceId, clock.instant(), commitment, "accepted", null, upload), chunk.transferId())) {
-      return;
+      return false;
     }
     a.commitments.put(deviceId, commitment);
     if (a.secagg != null) {
@@ -329,13 +375,13 @@ public final class Coordinator {
             a.invite.secagg().secAggRoundId(), a.invite.secagg().clientIds().get(deviceId), payload.ring()));
       } catch (SecAggException e) {
         a.refused.put(deviceId, e.getMessage());
-        return;
+        return false;
       }
     }
     a.updates.put(deviceId, payload);
     LOG.info("job {} round {} attempt {}: update from {} ({} bytes)", a.jobId(), a.invite.round(), a.invite.attempt(),
         deviceId, upload.length);
-    advanceIfComplete(a);
+    return true;
   }
 
   private void checkShape(Attempt a, UpdatePayload p) {
@@ -370,7 +416,12 @@ public final class Coordinator {
   }
 
   /** A device cannot take part in an attempt: counted as a dropout at once. */
-  public synchronized void onDecline(String deviceId, RoundDecline d) {
+  public void onDecline(String deviceId, RoundDecline d) {
+    awaitRecovered();
+    onDeclineLocked(deviceId, d);
+  }
+
+  private synchronized void onDeclineLocked(String deviceId, RoundDecline d) {
     Attempt a = open.get(d.jobId());
     if (a == null || a.invite.round() != d.round() || a.invite.attempt() != d.attempt()
         || !a.invite.participants().contains(deviceId) || a.updates.containsKey(deviceId)) {
@@ -382,7 +433,12 @@ public final class Coordinator {
   }
 
   /** A secure-aggregation step from a device, checked against the device's client id. */
-  public synchronized void onSecAgg(String deviceId, SecAggMessage m) {
+  public void onSecAgg(String deviceId, SecAggMessage m) {
+    awaitRecovered();
+    onSecAggLocked(deviceId, m);
+  }
+
+  private synchronized void onSecAggLocked(String deviceId, SecAggMessage m) {
     Attempt a = open.get(m.jobId());
     if (a == null || a.secagg == null || a.invite.round() != m.round() || a.invite.attempt() != m.attempt()) {
       return;
@@ -443,6 +499,8 @@ public final class Coordinator {
     for (JobRow j : store.jobsIn(JobState.CONSENT)) {
       if (!now.isBefore(j.consentUntil())) {
         maybeStart(j, spec(j));
+      } else {
+        reoffer(j, now);
       }
     }
   }
@@ -640,7 +698,26 @@ public final class Coordinator {
    * again); any other open attempt fails with the reason and the round is retried; a running job
    * without an open attempt continues with its next round.
    */
-  public synchronized void recover() {
+  public void recover() {
+    try {
+      recoverLocked();
+    } finally {
+      recovered.countDown();
+    }
+  }
+
+  private void awaitRecovered() {
+    try {
+      if (!recovered.await(10, java.util.concurrent.TimeUnit.MINUTES)) {
+        throw new WireException(WireException.Reason.INVALID_FIELD, "the hub is still recovering its rounds; retry");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while the hub recovers its rounds", e);
+    }
+  }
+
+  private synchronized void recoverLocked() {
     Set<String> resumed = new LinkedHashSet<>();
     for (RoundRow r : store.openRounds()) {
       JobRow job = store.job(r.jobId()).orElseThrow();
@@ -675,7 +752,10 @@ public final class Coordinator {
       }
       open.put(r.jobId(), a);
       resumed.add(r.jobId());
-      List<String> missing = invite.participants().stream().filter(d -> !a.updates.containsKey(d) && !a.refused.containsKey(d)).toList();
+      // a device whose upload had begun keeps sending from its durable outbox; the others are invited again
+      List<String> missing = invite.participants().stream()
+          .filter(d -> !a.updates.containsKey(d) && !a.refused.containsKey(d))
+          .filter(d -> store.chunkCount(invite.updateTransfer(d)) == 0).toList();
       LOG.info("job {} round {} attempt {} resumed after restart: {} update(s) kept, re-inviting {}", r.jobId(), r.round(),
           r.attempt(), a.updates.size(), missing);
       sendInvite(a, missing, job.globalParams() == null ? null : Aggregation.decode(job.globalParams()));

@@ -11,7 +11,7 @@ import java.util.Map;
  * excluded). Field order and names are fixed; maps are sorted by key.
  *
  * @param phase {@code scale} or {@code train}
- * @param participants devices whose update was aggregated
+ * @param participants devices whose update was aggregated, sorted
  * @param commitments device to lower-case hex SHA-256 of its upload, for every update received
  * @param aggregateSha256 SHA-256 of the new global parameters (big-endian IEEE 754 doubles)
  * @param metrics name to value (validation AUC, KS, accuracy, lift, log loss; train loss; epsilon)
@@ -31,7 +31,7 @@ public record RoundDigest(
     Map<String, String> anomalies,
     Instant completedAt) {
   public RoundDigest {
-    participants = List.copyOf(participants);
+    participants = participants.stream().sorted().toList();
     commitments = new java.util.TreeMap<>(commitments);
     metrics = new java.util.TreeMap<>(metrics);
     contributions = new java.util.TreeMap<>(contributions);

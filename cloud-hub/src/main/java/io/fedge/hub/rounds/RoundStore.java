@@ -313,6 +313,19 @@ public final class RoundStore {
     });
   }
 
+  /** How many chunks of a transfer are stored. */
+  public int chunkCount(String transferId) {
+    return db.inTransaction(c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM fl_chunks WHERE transfer_id = ?")) {
+        ps.setString(1, transferId);
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          return rs.getInt(1);
+        }
+      }
+    });
+  }
+
   public List<Chunk> chunks(String transferId) {
     return db.inTransaction(c -> {
       try (PreparedStatement ps = c.prepareStatement(

@@ -64,9 +64,18 @@ public final class RoundsService {
     upstream.register(Kinds.ROUND_DECLINE, (d, e) -> coordinator.onDecline(d, WireCodec.body(e, RoundDecline.class)));
   }
 
-  /** Settles what a previous run left open, then advances deadlines twice a second. */
+  /**
+   * Settles what a previous run left open (on the scheduler, so the hub is ready at once: re-sending
+   * a large model can take a while), then advances deadlines twice a second.
+   */
   public void start(ScheduledExecutorService scheduler) {
-    coordinator.recover();
+    scheduler.execute(() -> {
+      try {
+        coordinator.recover();
+      } catch (RuntimeException e) {
+        LOG.error("recovering open rounds failed: {}", e.toString(), e);
+      }
+    });
     scheduler.scheduleWithFixedDelay(() -> {
       try {
         coordinator.tick();

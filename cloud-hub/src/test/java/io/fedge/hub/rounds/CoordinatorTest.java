@@ -150,8 +150,7 @@ class CoordinatorTest {
       await().atMost(Duration.ofSeconds(30)).until(() -> f.store.updates("restart", 1, 1).size() == 1);
       f.killHub();
       f.dropDown = (d, m) -> false;
-      f.startHub();
-      f.coordinator.recover();
+      f.startHub(); // recovers what the killed hub left open
       awaitState(f, "restart", JobState.DONE);
       assertThat(f.store.rounds("restart")).filteredOn(r -> r.round() == 1).extracting(RoundRow::attempt).containsExactly(1);
       assertThat(f.store.updates("restart", 1, 1)).hasSize(2);
@@ -168,8 +167,7 @@ class CoordinatorTest {
           .anyMatch(r -> r.state() == RoundState.SHARING));
       f.killHub();
       f.dropDown = (d, m) -> false;
-      f.startHub();
-      f.coordinator.recover();
+      f.startHub(); // recovers what the killed hub left open
       awaitState(f, "restart-sa", JobState.DONE);
       List<RoundRow> rs = f.store.rounds("restart-sa");
       assertThat(rs).extracting(RoundRow::attempt).containsExactly(1, 2);

@@ -107,13 +107,20 @@ final class InMemoryFederation implements AutoCloseable {
     store = new RoundStore(db);
     coordinator = new Coordinator(store, this::down, new CaDeviceKeys(ca.root(), devices::containsKey),
         g -> new ArrayList<>(devices.keySet()), Clock.systemUTC(), new SecureRandom(), digests::add);
+    coordinator.recover();
   }
 
   /** Forgets the hub's memory, like kill -9: queued deliveries to it are lost. */
   void killHub() {
-    coordinator = new Coordinator(store, (d, k, b) -> { }, (d, c) -> null, g -> List.of(), Clock.systemUTC(),
-        new SecureRandom(), d -> { });
     db.close();
+    Coordinator dead = new Coordinator(store, (d, k, b) -> { }, (d, c) -> null, g -> List.of(), Clock.systemUTC(),
+        new SecureRandom(), d -> { });
+    try {
+      dead.recover(); // fails on the closed database; its handlers then fail too, like a dead process
+    } catch (RuntimeException expected) {
+      // the database is closed
+    }
+    coordinator = dead;
   }
 
   private void down(String deviceId, String kind, Object body) {
