@@ -130,8 +130,9 @@ public final class Demo {
       }
       int port = dashboardBase + i - 1;
       Files.deleteIfExists(data.resolve("run").resolve("agent.json"));
-      // The JVM settings of an appliance: small heap and code cache, one compiler tier (see docs/benchmarks.md).
-      start("agent-" + i, List.of("java", "-Xmx64m", "-Xss256k", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+      // The JVM settings of an appliance: small heap and code cache. Both compiler tiers stay on: with C1 alone a
+      // dashboard login (PBKDF2, 600,000 rounds) takes ~13 times longer (docs/benchmarks.md, "Dealer dashboard").
+      start("agent-" + i, List.of("java", "-Xmx64m", "-Xss256k", "-XX:+UseSerialGC",
               "-XX:ReservedCodeCacheSize=24m", "-XX:MaxMetaspaceSize=96m", "-jar", agentJar.toString(), "--data", data.toString()),
           List.of("FEDGE_AGENT_DASHBOARD_PORT=" + port));
       dashboards.add("http://127.0.0.1:" + port);
