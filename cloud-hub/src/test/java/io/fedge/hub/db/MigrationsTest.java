@@ -25,13 +25,13 @@ class MigrationsTest {
   @Test
   void the_hubs_own_scripts_have_a_version_1_for_each_dialect() {
     Migrations hub = Migrations.fromClasspath();
-    assertThat(hub.latestVersion()).isEqualTo(1);
-    assertThat(hub.scriptsFor(Dialect.SQLITE)).singleElement().satisfies(s -> {
+    assertThat(hub.latestVersion()).isGreaterThanOrEqualTo(1);
+    assertThat(hub.scriptsFor(Dialect.SQLITE)).first().satisfies(s -> {
       assertThat(s.name()).isEqualTo("initial_schema");
       assertThat(s.dialect()).isEqualTo(Dialect.SQLITE);
       assertThat(s.sql()).contains("AUTOINCREMENT");
     });
-    assertThat(hub.scriptsFor(Dialect.POSTGRESQL)).singleElement().satisfies(s -> {
+    assertThat(hub.scriptsFor(Dialect.POSTGRESQL)).first().satisfies(s -> {
       assertThat(s.dialect()).isEqualTo(Dialect.POSTGRESQL);
       assertThat(s.sql()).contains("GENERATED ALWAYS AS IDENTITY").doesNotContain("AUTOINCREMENT");
     });
