@@ -7,16 +7,8 @@ import io.fedge.agent.consent.ConsentService;
 import io.fedge.agent.dashboard.DashboardServer;
 import io.fedge.agent.data.DataServices;
 import io.fedge.agent.dashboard.auth.DashboardAuth;
-import io.fedge.agent.dashboard.backend.ConsentDecisionRecord;
-import io.fedge.agent.dashboard.backend.ConsentRequest;
 import io.fedge.agent.dashboard.backend.DashboardBackend;
-import io.fedge.agent.dashboard.backend.DatasetSummary;
-import io.fedge.agent.dashboard.backend.QuarantinePage;
-import io.fedge.agent.dashboard.backend.ReceiptRecord;
-import io.fedge.agent.dashboard.backend.RowPage;
-import io.fedge.agent.dashboard.backend.TrainingEvent;
 import io.fedge.agent.dashboard.backend.TrainingFeed;
-import io.fedge.agent.dashboard.backend.UpdateRecord;
 import io.fedge.federation.config.Launcher;
 import io.fedge.agent.identity.IdentityManager;
 import io.fedge.agent.ledger.HttpsLedgerSource;
@@ -24,7 +16,7 @@ import io.fedge.agent.ledger.LedgerMonitor;
 import io.fedge.agent.ledger.ReceiptStore;
 import io.fedge.federation.ledger.LedgerReceipt;
 import io.fedge.agent.rounds.AgentRounds;
-import io.fedge.agent.rounds.CsvTrainingData;
+import io.fedge.agent.rounds.ConsentedTrainingData;
 import io.fedge.agent.messaging.DownstreamHandler;
 import io.fedge.agent.messaging.DownstreamHandlers;
 import io.fedge.agent.messaging.Uplink;
@@ -53,10 +45,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.function.Consumer;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -76,7 +65,7 @@ import org.slf4j.LoggerFactory;
  *
  * Every long or blocking step runs on its own thread; the MQTT keep-alive never waits on it.
  */
-public final class Agent implements Launcher.Program, DashboardBackend {
+public final class Agent implements Launcher.Program {
   private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
 
   public enum BootStage {
@@ -100,6 +89,7 @@ public final class Agent implements Launcher.Program, DashboardBackend {
   private ConsentGuard consentGuard;
   private DashboardServer dashboard;
   private DashboardAuth dashboardAuth;
+  private AgentDashboard dashboardBackend;
   private final TrainingFeed training = new TrainingFeed(2_000);
   private volatile MqttLink link;
   private final DownstreamHandlers downstream = new DownstreamHandlers();
@@ -124,7 +114,7 @@ public final class Agent implements Launcher.Program, DashboardBackend {
             this::healthy, () -> new Thread(() -> System.exit(SlotLauncher.RESTART), "ota-restart").start());
     downstream.register(Kinds.OTA_OFFER, e -> ota.offer(e.body()));
     this.rounds = new AgentRounds(uplink, () -> identity.current().orElseThrow(),
-        new CsvTrainingData(config.trainingDir()), new java.util.HashSet<>(config.consentAutoApprove()), clock);
+        new ConsentedTrainingData(this::consentGuard), clock);
   }
 
   /** The OTA state for the dashboard: current and available version, progress, history. */
@@ -180,7 +170,6 @@ public final class Agent implements Launcher.Program, DashboardBackend {
 
   /** Runs steps 1 and 2 now, the rest on a boot thread; returns once the dashboard listens. */
   public void start() throws IOException {
-    rounds.register(downstream);
     Path data = config.dataDir();
     Pem.createPrivateDirectories(data);
     Files.createDirectories(data.resolve("state"));
@@ -202,15 +191,19 @@ public final class Agent implements Launcher.Program, DashboardBackend {
     downstream.register(Kinds.LEDGER_CLEAR, e -> ledger.onCleared());
     this.data = DataServices.open(config.data(), data.resolve("state"), clock);
     consent = ConsentService.open(data.resolve("state").resolve("consent.db"), uplink, clock);
+    consent.applyConfigured(config.consentPolicies());
     consentGuard = new ConsentGuard(consent, this.data.store());
-    downstream.register(Kinds.JOB_OFFER, consent.offerHandler());
+    downstream.register(Kinds.JOB_OFFER, consent.offerHandler()); // consent owns job offers
+    rounds.register(downstream); // rounds read only through consentGuard
     this.data.start();
 
     vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(4).setEventLoopPoolSize(1));
     dashboardAuth =
         DashboardAuth.open(
             data.resolve("state").resolve("dashboard.db"), data.resolve("run"), config.dashboard().auth(), clock, new SecureRandom());
-    dashboard = new DashboardServer(vertx, this, dashboardAuth, config.dashboard());
+    dashboardBackend = new AgentDashboard(this::status, this.data, consent, ota, ledger, training, clock);
+    rounds.addListener(dashboardBackend.trainingListener());
+    dashboard = new DashboardServer(vertx, dashboardBackend, dashboardAuth, config.dashboard());
     int port = dashboard.listen(config.dashboardBind(), config.dashboardPort());
     String url = dashboard.scheme() + "://" + config.dashboardBind() + ":" + port;
     writeRunInfo(Map.of("dashboardUrl", url, "pid", Long.toString(ProcessHandle.current().pid())));
@@ -369,7 +362,6 @@ public final class Agent implements Launcher.Program, DashboardBackend {
   }
 
   /** A consistent snapshot of the agent for the dashboard and its status API. */
-  @Override
   public Map<String, Object> status() {
     Map<String, Object> s = new java.util.LinkedHashMap<>();
     DeviceCredentials c = identity.current().orElse(null);
@@ -439,72 +431,13 @@ public final class Agent implements Launcher.Program, DashboardBackend {
     Pem.writePublic(run.resolve("agent.json"), WireCodec.mapper().writeValueAsString(info));
   }
 
-  // ------------------------------------------------------------------ dashboard backend
-  // The agent's real state for the dealer's dashboard. Parts that have not landed yet answer with
-  // what is really there today, nothing: connect them here when they land (docs/dashboard.md).
-
-  @Override
-  public List<DatasetSummary> datasets() {
-    return List.of(); // connect: the ingestion catalog (io.fedge.agent.data)
-  }
-
-  @Override
-  public Optional<Path> dropFolder() {
-    return Optional.empty(); // connect: the drop-folder watcher's directory
-  }
-
-  @Override
-  public Optional<RowPage> recentRows(String dataset, int limit) {
-    return Optional.empty(); // connect: the ingestion catalog
-  }
-
-  @Override
-  public Optional<QuarantinePage> quarantine(String dataset, long offset, int limit) {
-    return Optional.empty(); // connect: the ingestion catalog's quarantine
-  }
-
-  @Override
-  public List<ConsentRequest> pendingConsents() {
-    return List.of(); // connect: io.fedge.agent.consent (job offers from the hub)
-  }
-
-  @Override
-  public ConsentDecisionRecord approve(String jobId, String decidedBy) throws DecisionException {
-    throw new DecisionException("There is no pending request for job " + jobId + ". Reload the page to see the current requests.");
-  }
-
-  @Override
-  public ConsentDecisionRecord refuse(String jobId, String decidedBy, String reason) throws DecisionException {
-    throw new DecisionException("There is no pending request for job " + jobId + ". Reload the page to see the current requests.");
-  }
-
-  @Override
-  public List<ConsentDecisionRecord> consentHistory() {
-    return List.of(); // connect: io.fedge.agent.consent
-  }
-
-  @Override
-  public List<TrainingEvent> trainingHistory() {
-    return training.history(); // the round runner publishes into this feed when it lands
-  }
-
-  @Override
-  public AutoCloseable subscribeTraining(Consumer<TrainingEvent> listener) {
-    return training.subscribe(listener);
+  /** What the dealer dashboard shows (null before {@link #start}). */
+  public DashboardBackend dashboardBackend() {
+    return dashboardBackend;
   }
 
   /** Where the federated-round runner reports progress for the dashboard. */
   public TrainingFeed trainingFeed() {
     return training;
-  }
-
-  @Override
-  public List<UpdateRecord> updates() {
-    return List.of(); // connect: the OTA installer's history
-  }
-
-  @Override
-  public List<ReceiptRecord> receipts() {
-    return List.of(); // connect: the agent's ledger receipts
   }
 }

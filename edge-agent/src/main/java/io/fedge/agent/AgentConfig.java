@@ -26,8 +26,7 @@ public record AgentConfig(
     io.fedge.agent.ota.OtaSettings ota,
     DataConfig data,
     DashboardSettings dashboard,
-    Path trainingDir,
-    java.util.List<String> consentAutoApprove) {
+    java.util.List<io.fedge.agent.consent.ConfiguredPolicy> consentPolicies) {
 
   public static final String ENV_PREFIX = "FEDGE_AGENT";
 
@@ -52,8 +51,7 @@ public record AgentConfig(
             io.fedge.agent.ota.OtaSettings.from(s),
             DataConfig.from(s, data),
             DashboardSettings.from(s),
-            s.path("training.dir", data.resolve("training")),
-            s.list("consent.auto.approve", ""));
+            io.fedge.agent.consent.ConfiguredPolicy.from(s));
     s.rejectUnknownKeys();
     return c;
   }

@@ -21,6 +21,7 @@ import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -64,10 +65,19 @@ class FederatedRoundsIT {
   private List<String> startAgents(OpsClient ops, List<Path> files) throws Exception {
     for (int i = 0; i < files.size(); i++) {
       Path data = dir.resolve("agent-" + (i + 1));
-      Files.createDirectories(data.resolve("training"));
-      Files.copy(files.get(i), data.resolve("training").resolve("breast.csv"));
+      Path dropbox = data.resolve("dropbox");
+      Files.createDirectories(dropbox);
+      Files.copy(files.get(i), dropbox.resolve("breast.csv.part"));
+      Files.move(dropbox.resolve("breast.csv.part"), dropbox.resolve("breast.csv"), StandardCopyOption.ATOMIC_MOVE);
+      // the dealer's standing policy: approve this requester's jobs reading these columns, nothing more
       agents.add(AgentProcess.start("rounds-agent-" + (i + 1), data, ops.mintClaimBundle("dealers", 3600),
-          Map.of("training.dir", data.resolve("training").toString(), "consent.auto.approve", "systest")));
+          Map.of("data.dropbox", dropbox.toString(), "data.dropbox.poll", "PT0.2S", "data.dropbox.settle", "PT0.2S",
+              "consent.policies", "systest", "consent.policy.systest.requester", "systest",
+              "consent.policy.systest.reads", "breast:" + String.join(",", columns()))));
+    }
+    for (int i = 0; i < files.size(); i++) {
+      Path processed = dir.resolve("agent-" + (i + 1)).resolve("dropbox").resolve("processed").resolve("breast.csv");
+      await("agent " + (i + 1) + " ingested its data").atMost(Duration.ofSeconds(90)).until(() -> Files.exists(processed));
     }
     await("agents online").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(300))
         .until(() -> countOnline(ops) == files.size());
@@ -87,17 +97,22 @@ class FederatedRoundsIT {
     return n;
   }
 
+  /** The label then the 30 features of the FATE breast data. */
+  static List<String> columns() {
+    List<String> cols = new ArrayList<>(List.of("y"));
+    for (int i = 0; i < 30; i++) {
+      cols.add("x" + i);
+    }
+    return cols;
+  }
+
   static ObjectNode job(String id, List<String> devices, boolean secure, int rounds, int deadline, int quorum) {
     ObjectNode j = JSON.createObjectNode();
     j.put("id", id);
     j.put("requester", "systest");
     j.put("purpose", "integration test");
     j.set("participants", JSON.valueToTree(devices));
-    List<String> cols = new ArrayList<>(List.of("y"));
-    for (int i = 0; i < 30; i++) {
-      cols.add("x" + i);
-    }
-    j.set("datasets", JSON.valueToTree(List.of(Map.of("dataset", "breast", "columns", cols))));
+    j.set("datasets", JSON.valueToTree(List.of(Map.of("dataset", "breast", "columns", columns()))));
     j.put("label", "y");
     j.set("model", JSON.valueToTree(Map.of("type", "logistic")));
     j.set("hyper", JSON.valueToTree(Map.of("learningRate", 0.1, "localEpochs", 2, "batchSize", 32)));

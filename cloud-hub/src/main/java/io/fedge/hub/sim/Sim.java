@@ -134,16 +134,32 @@ public final class Sim {
     Api api = new Api(hubUrl, Files.readString(hubData.resolve("ops-token")).trim(),
         HttpClient.newBuilder().sslContext(TlsContexts.pinnedClient(run.path("caFingerprint").asText())).build());
 
+    // Each agent gets its party's rows the way a dealer's appliance does: a file in its drop folder,
+    // ingested into its local store. Consent comes from a standing policy in each agent's
+    // configuration, the honest stand-in for a dealer clicking approve (docs/jobs.md).
+    Map<String, String> policy = Map.of("FEDGE_AGENT_CONSENT_POLICIES", "sim",
+        "FEDGE_AGENT_CONSENT_POLICY_SIM_REQUESTER", requester,
+        "FEDGE_AGENT_CONSENT_POLICY_SIM_READS", policyReads(doc.path("datasets")));
+    List<Path> dropped = new ArrayList<>();
     for (int i = 0; i < parties.size(); i++) {
       Path data = dir.resolve("agent-" + (i + 1));
-      Files.createDirectories(data.resolve("training"));
-      Files.copy(parties.get(i), data.resolve("training").resolve(dataset + ".csv"));
+      Path dropbox = data.resolve("dropbox");
+      Files.createDirectories(dropbox);
+      Path part = dropbox.resolve(dataset + ".csv.part");
+      Files.copy(parties.get(i), part);
+      Files.move(part, dropbox.resolve(dataset + ".csv"), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      dropped.add(dropbox.resolve("processed").resolve(dataset + ".csv"));
       JsonNode minted = api.post("/api/v1/claim-tokens", "{\"group\":\"" + group + "\",\"ttlSeconds\":3600}", 201);
       Files.writeString(data.resolve("claim.json"), minted.get("claimBundle").toString());
+      Map<String, String> env = new LinkedHashMap<>(policy);
+      env.putAll(Map.of("FEDGE_AGENT_DASHBOARD_PORT", "0", "FEDGE_AGENT_HEARTBEAT_INTERVAL", "PT5S",
+          "FEDGE_AGENT_DATA_DROPBOX", dropbox.toString(), "FEDGE_AGENT_DATA_DROPBOX_POLL", "PT0.2S",
+          "FEDGE_AGENT_DATA_DROPBOX_SETTLE", "PT0.2S"));
       start("agent-" + (i + 1), List.of("-Xmx128m", "-XX:+UseSerialGC", "-jar", agentJar.toString(), "--data", data.toString()),
-          Map.of("FEDGE_AGENT_DASHBOARD_PORT", "0", "FEDGE_AGENT_CONSENT_AUTO_APPROVE", requester,
-              "FEDGE_AGENT_HEARTBEAT_INTERVAL", "PT5S"));
+          env);
     }
+    progress("waiting for " + parties.size() + " agents to ingest their data");
+    awaitIngested(dropped, Duration.ofSeconds(120));
     progress("waiting for " + parties.size() + " agents to enroll and connect");
     Instant until = Instant.now().plus(Duration.ofSeconds(120));
     while (api.get("/api/v1/devices?online=true").path("count").asInt() < parties.size()) {
@@ -285,6 +301,38 @@ public final class Sim {
       }
     }
     children.clear();
+  }
+
+  /** The job's reads as a consent policy value: {@code dataset:col1,col2;dataset2:col3}. */
+  static String policyReads(JsonNode datasets) throws SimException {
+    List<String> parts = new ArrayList<>();
+    for (JsonNode d : datasets) {
+      List<String> cols = new ArrayList<>();
+      d.path("columns").forEach(c -> cols.add(c.asText()));
+      parts.add(d.path("dataset").asText() + ":" + String.join(",", cols));
+    }
+    if (parts.isEmpty()) {
+      throw new SimException("the job names no datasets to read");
+    }
+    return String.join(";", parts);
+  }
+
+  /** Waits until every agent's drop folder moved its file to processed/ (or fails with the agent's reason). */
+  private void awaitIngested(List<Path> processed, Duration timeout) throws Exception {
+    Instant until = Instant.now().plus(timeout);
+    for (Path p : processed) {
+      Path failed = p.getParent().resolveSibling("failed").resolve(p.getFileName().toString() + ".error.txt");
+      while (!Files.exists(p)) {
+        if (Files.exists(failed)) {
+          throw new SimException("the agent could not ingest " + p.getFileName() + ": " + Files.readString(failed).trim());
+        }
+        if (Instant.now().isAfter(until)) {
+          throw new SimException("the agents did not ingest their data within " + timeout.toSeconds() + " s; see "
+              + dir.resolve("logs"));
+        }
+        Thread.sleep(200);
+      }
+    }
   }
 
   private static void progress(String line) {

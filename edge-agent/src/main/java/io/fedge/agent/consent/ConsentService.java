@@ -151,6 +151,23 @@ public final class ConsentService implements AutoCloseable {
     return removed;
   }
 
+  /**
+   * Installs the policies of the appliance's configuration (replacing ones of the same name) and
+   * removes configured policies no longer in it; policies set on the dashboard are left alone.
+   */
+  public void applyConfigured(List<ConfiguredPolicy> configured) {
+    Set<String> names = new HashSet<>();
+    for (ConfiguredPolicy c : configured) {
+      putPolicy(c.name(), c.requester(), c.reads(), ConfiguredPolicy.CREATED_BY);
+      names.add(c.name());
+    }
+    for (ConsentPolicy p : store.policies()) {
+      if (ConfiguredPolicy.CREATED_BY.equals(p.createdBy()) && !names.contains(p.name())) {
+        removePolicy(p.name(), ConfiguredPolicy.CREATED_BY);
+      }
+    }
+  }
+
   public List<ConsentPolicy> policies() {
     return store.policies();
   }

@@ -9,8 +9,7 @@ import io.fedge.federation.rounds.RoundInvite;
 import io.fedge.federation.rounds.RoundParticipant;
 import io.fedge.federation.rounds.SecAggMessage;
 import io.fedge.federation.rounds.TableLearner;
-import io.fedge.federation.wire.ConsentDecision;
-import io.fedge.federation.wire.JobOffer;
+import io.fedge.federation.rounds.RoundDecline;
 import io.fedge.federation.wire.Kinds;
 import io.fedge.federation.wire.WireCodec;
 import io.fedge.provisioning.DeviceCredentials;
@@ -19,7 +18,6 @@ import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -31,9 +29,10 @@ import org.slf4j.LoggerFactory;
  * The agent's side of federated rounds: the wire handlers (thin: decode, hand to the {@link
  * RoundParticipant}), local training on one background thread, and progress for the dashboard.
  *
- * <p>Consent: when no other feature of the agent answers job offers, offers from the requesters
- * named in {@code autoApprove} are approved as a standing policy ({@code policy:auto-approve}) and
- * all others are refused, so the hub never waits on an agent that cannot ask a dealer.
+ * <p>Consent: job offers are the consent feature's (io.fedge.agent.consent); this class never
+ * answers them. An invitation for a job the dealer did not approve, or for columns beyond the
+ * approval, is declined here with the reason ({@code round-decline}) before anything is read, and
+ * training reads only through the {@link ConsentedTrainingData} (the consent guard).
  */
 public final class AgentRounds implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AgentRounds.class);
@@ -42,8 +41,7 @@ public final class AgentRounds implements AutoCloseable {
 
   private final Uplink uplink;
   private final Supplier<DeviceCredentials> credentials;
-  private final TrainingData data;
-  private final Set<String> autoApprove;
+  private final ConsentedTrainingData data;
   private final Clock clock;
   private final ExecutorService training = Executors.newSingleThreadExecutor(r -> {
     Thread t = new Thread(r, "round-training");
@@ -54,21 +52,16 @@ public final class AgentRounds implements AutoCloseable {
   private final Deque<Progress> recent = new ArrayDeque<>();
   private volatile RoundParticipant participant;
 
-  public AgentRounds(Uplink uplink, Supplier<DeviceCredentials> credentials, TrainingData data, Set<String> autoApprove,
-      Clock clock) {
+  public AgentRounds(Uplink uplink, Supplier<DeviceCredentials> credentials, ConsentedTrainingData data, Clock clock) {
     this.uplink = uplink;
     this.credentials = credentials;
     this.data = data;
-    this.autoApprove = Set.copyOf(autoApprove);
     this.clock = clock;
   }
 
-  /** Registers the hub -> device kinds of rounds (and job offers, unless another feature took them). */
+  /** Registers the hub -> device kinds of rounds (job offers are the consent feature's). */
   public void register(DownstreamHandlers downstream) {
-    if (downstream.find(Kinds.JOB_OFFER).isEmpty()) {
-      downstream.register(Kinds.JOB_OFFER, e -> onOffer(WireCodec.body(e, JobOffer.class)));
-    }
-    downstream.register(Kinds.ROUND_INVITE, e -> participant().onInvite(WireCodec.body(e, RoundInvite.class)));
+    downstream.register(Kinds.ROUND_INVITE, e -> onInvite(WireCodec.body(e, RoundInvite.class)));
     downstream.register(Kinds.ROUND_CHUNK, e -> participant().onChunk(WireCodec.body(e, Chunk.class)));
     downstream.register(Kinds.SECAGG, e -> participant().onSecAgg(WireCodec.body(e, SecAggMessage.class)));
     downstream.register(Kinds.ROUND_END, e -> participant().onEnd(WireCodec.body(e, RoundEnd.class)));
@@ -84,12 +77,18 @@ public final class AgentRounds implements AutoCloseable {
     return List.copyOf(recent);
   }
 
-  private void onOffer(JobOffer offer) {
-    boolean ok = autoApprove.contains(offer.requester());
-    LOG.info("job offer {} from {}: {}", offer.jobId(), offer.requester(), ok ? "approved by policy" : "refused");
-    uplink.send(Kinds.CONSENT, new ConsentDecision(offer.jobId(), ok, ok ? offer.reads() : List.of(),
-        "policy:auto-approve", clock.instant(),
-        ok ? "policy:auto-approve" : "policy:auto-approve: requester '" + offer.requester() + "' is not approved on this site"));
+  /** Takes part only if the job's consent covers every column the round reads; otherwise declines with the reason. */
+  void onInvite(RoundInvite invite) {
+    try {
+      data.admit(invite);
+    } catch (RuntimeException e) {
+      String reason = "refused by the agent: " + e.getMessage();
+      LOG.warn("declining round {} attempt {} of job {}: {}", invite.round(), invite.attempt(), invite.jobId(), reason);
+      uplink.send(Kinds.ROUND_DECLINE, new RoundDecline(invite.jobId(), invite.round(), invite.attempt(), reason));
+      progress(invite.jobId(), invite.round(), invite.attempt(), "declined", Double.NaN, reason);
+      return;
+    }
+    participant().onInvite(invite);
   }
 
   private RoundParticipant participant() {
@@ -99,7 +98,7 @@ public final class AgentRounds implements AutoCloseable {
         if (participant == null) {
           participant = new RoundParticipant(uplink.deviceId(), () -> credentials.get().privateKey(),
               () -> credentials.get().chain(),
-              new TableLearner(inv -> data.read(inv.reads().get(0).dataset(), inv.label())),
+              new TableLearner(data),
               uplink::send, training, new SecureRandom(), this::progress);
         }
         p = participant;
