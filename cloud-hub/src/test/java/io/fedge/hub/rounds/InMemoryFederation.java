@@ -54,6 +54,13 @@ final class InMemoryFederation implements AutoCloseable {
   volatile BiPredicate<String, Object> dropDown = (d, m) -> false;
   /** Devices that refuse job offers. */
   final Set<String> refusing = ConcurrentHashMap.newKeySet();
+  /** Encoded bytes of round messages (invite, chunk, secagg, end, decline) per device, for benchmarks. */
+  final Map<String, java.util.concurrent.atomic.LongAdder> roundBytesDown = new ConcurrentHashMap<>();
+  final Map<String, java.util.concurrent.atomic.LongAdder> roundBytesUp = new ConcurrentHashMap<>();
+  /** Nanoseconds the transport thread spent inside the coordinator's upload and secagg handlers. */
+  final java.util.concurrent.atomic.AtomicLong hubHandlerNanos = new java.util.concurrent.atomic.AtomicLong();
+  /** System.nanoTime() of the first round invitation sent since the last {@link #resetCounters()}. */
+  final java.util.concurrent.atomic.AtomicLong firstInviteNanos = new java.util.concurrent.atomic.AtomicLong();
   private final ExecutorService queue = Executors.newSingleThreadExecutor(r -> new Thread(r, "transport"));
   private final ExecutorService training = Executors.newFixedThreadPool(2);
   private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
@@ -123,8 +130,26 @@ final class InMemoryFederation implements AutoCloseable {
     coordinator = dead;
   }
 
+  /** Zeroes the byte, time and first-invite counters. */
+  void resetCounters() {
+    roundBytesDown.clear();
+    roundBytesUp.clear();
+    hubHandlerNanos.set(0);
+    firstInviteNanos.set(0);
+  }
+
+  private static boolean roundKind(String kind) {
+    return !kind.equals(Kinds.JOB_OFFER) && !kind.equals(Kinds.CONSENT);
+  }
+
   private void down(String deviceId, String kind, Object body) {
     byte[] wire = WireCodec.encode(WireCodec.envelope(kind, "hub-test", java.time.Instant.now(), body));
+    if (kind.equals(Kinds.ROUND_INVITE)) {
+      firstInviteNanos.compareAndSet(0, System.nanoTime());
+    }
+    if (roundKind(kind)) {
+      roundBytesDown.computeIfAbsent(deviceId, k -> new java.util.concurrent.atomic.LongAdder()).add(wire.length);
+    }
     queue.execute(() -> {
       var e = WireCodec.decode(wire);
       Device d = devices.get(deviceId);
@@ -156,9 +181,13 @@ final class InMemoryFederation implements AutoCloseable {
 
   private void up(String deviceId, String kind, Object body) {
     byte[] wire = WireCodec.encode(WireCodec.envelope(kind, deviceId, java.time.Instant.now(), body));
+    if (roundKind(kind)) {
+      roundBytesUp.computeIfAbsent(deviceId, k -> new java.util.concurrent.atomic.LongAdder()).add(wire.length);
+    }
     queue.execute(() -> {
       var e = WireCodec.decode(wire);
       Coordinator c = coordinator;
+      long t0 = System.nanoTime();
       try {
         switch (kind) {
           case Kinds.CONSENT -> c.onConsent(deviceId, WireCodec.body(e, ConsentDecision.class));
@@ -169,6 +198,10 @@ final class InMemoryFederation implements AutoCloseable {
         }
       } catch (RuntimeException ex) {
         ex.printStackTrace();
+      } finally {
+        if (roundKind(kind)) {
+          hubHandlerNanos.addAndGet(System.nanoTime() - t0);
+        }
       }
     });
   }
