@@ -59,6 +59,10 @@ final class InMemoryFederation implements AutoCloseable {
   final Map<String, java.util.concurrent.atomic.LongAdder> roundBytesUp = new ConcurrentHashMap<>();
   /** Nanoseconds the transport thread spent inside the coordinator's upload and secagg handlers. */
   final java.util.concurrent.atomic.AtomicLong hubHandlerNanos = new java.util.concurrent.atomic.AtomicLong();
+  /** CPU time of the transport thread inside those handlers (contention with the devices excluded). */
+  final java.util.concurrent.atomic.AtomicLong hubHandlerCpuNanos = new java.util.concurrent.atomic.AtomicLong();
+  /** Of {@link #hubHandlerNanos}: the handler calls during which a round completed (the aggregation step). */
+  final java.util.concurrent.atomic.AtomicLong hubCompletingNanos = new java.util.concurrent.atomic.AtomicLong();
   /** System.nanoTime() of the first round invitation sent since the last {@link #resetCounters()}. */
   final java.util.concurrent.atomic.AtomicLong firstInviteNanos = new java.util.concurrent.atomic.AtomicLong();
   private final ExecutorService queue = Executors.newSingleThreadExecutor(r -> new Thread(r, "transport"));
@@ -135,6 +139,8 @@ final class InMemoryFederation implements AutoCloseable {
     roundBytesDown.clear();
     roundBytesUp.clear();
     hubHandlerNanos.set(0);
+    hubCompletingNanos.set(0);
+    hubHandlerCpuNanos.set(0);
     firstInviteNanos.set(0);
   }
 
@@ -188,6 +194,8 @@ final class InMemoryFederation implements AutoCloseable {
       var e = WireCodec.decode(wire);
       Coordinator c = coordinator;
       long t0 = System.nanoTime();
+      long cpu0 = java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+      int completed = digests.size();
       try {
         switch (kind) {
           case Kinds.CONSENT -> c.onConsent(deviceId, WireCodec.body(e, ConsentDecision.class));
@@ -200,7 +208,13 @@ final class InMemoryFederation implements AutoCloseable {
         ex.printStackTrace();
       } finally {
         if (roundKind(kind)) {
-          hubHandlerNanos.addAndGet(System.nanoTime() - t0);
+          long took = System.nanoTime() - t0;
+          hubHandlerNanos.addAndGet(took);
+          hubHandlerCpuNanos.addAndGet(
+              java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpu0);
+          if (digests.size() != completed) {
+            hubCompletingNanos.addAndGet(took);
+          }
         }
       }
     });

@@ -32,9 +32,14 @@ public final class RoundBench {
   static final int HIDDEN = 41;
   static final int ROWS = 4;
 
-  record Result(String mode, double seconds, double upPerClient, double downPerClient, double hubSeconds, int clients) {
+  record Result(String mode, double seconds, double upPerClient, double downPerClient, double hubSeconds, double aggregateSeconds, double hubCpuSeconds,
+      int clients) {
     double throughput() {
       return clients / hubSeconds;
+    }
+
+    double cpuThroughput() {
+      return clients / hubCpuSeconds;
     }
   }
 
@@ -69,7 +74,12 @@ public final class RoundBench {
         row("bytes sent per client (up)", plain.upPerClient, secure.upPerClient, "%,.0f");
         row("bytes received per client (down)", plain.downPerClient, secure.downPerClient, "%,.0f");
         row("hub handler time (s)", plain.hubSeconds, secure.hubSeconds, "%.2f");
-        row("hub aggregation throughput (updates/s)", plain.throughput(), secure.throughput(), "%.1f");
+        row("  of which the call that completed the round (s)", plain.aggregateSeconds, secure.aggregateSeconds, "%.2f");
+        row("  per-update accept time (ms/update)", (plain.hubSeconds - plain.aggregateSeconds) * 1000 / clients,
+            (secure.hubSeconds - secure.aggregateSeconds) * 1000 / clients, "%.1f");
+        row("hub aggregation throughput (updates per handler second)", plain.throughput(), secure.throughput(), "%.1f");
+        row("hub handler CPU time (s)", plain.hubCpuSeconds, secure.hubCpuSeconds, "%.2f");
+        row("hub aggregation throughput (updates per CPU second)", plain.cpuThroughput(), secure.cpuThroughput(), "%.1f");
       }
     } finally {
       try (var s = Files.walk(dir)) {
@@ -145,9 +155,12 @@ public final class RoundBench {
     double seconds = (end - f.firstInviteNanos.get()) / 1e9;
     double up = sum(f.roundBytesUp) / (double) participants.size();
     double down = sum(f.roundBytesDown) / (double) participants.size();
-    Result r = new Result(id, seconds, up, down, f.hubHandlerNanos.get() / 1e9, participants.size());
-    System.out.printf(Locale.ROOT, "  %.2f s, up %,.0f B/client, down %,.0f B/client, hub %.2f s (%.1f updates/s)%n",
-        r.seconds, r.upPerClient, r.downPerClient, r.hubSeconds, r.throughput());
+    Result r = new Result(id, seconds, up, down, f.hubHandlerNanos.get() / 1e9,
+        f.hubCompletingNanos.get() / 1e9, f.hubHandlerCpuNanos.get() / 1e9, participants.size());
+    System.out.printf(Locale.ROOT, "  %.2f s, up %,.0f B/client, down %,.0f B/client, hub %.2f s (%.1f updates/s),"
+        + " of which the completing call %.2f s; hub CPU %.2f s%n",
+        r.seconds, r.upPerClient, r.downPerClient, r.hubSeconds, r.throughput(), r.aggregateSeconds,
+        r.hubCpuSeconds);
     return r;
   }
 
