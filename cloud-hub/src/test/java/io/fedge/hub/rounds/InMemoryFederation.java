@@ -54,6 +54,17 @@ final class InMemoryFederation implements AutoCloseable {
   volatile BiPredicate<String, Object> dropDown = (d, m) -> false;
   /** Devices that refuse job offers. */
   final Set<String> refusing = ConcurrentHashMap.newKeySet();
+  /** Encoded bytes of round messages (invite, chunk, secagg, end, decline) per device, for benchmarks. */
+  final Map<String, java.util.concurrent.atomic.LongAdder> roundBytesDown = new ConcurrentHashMap<>();
+  final Map<String, java.util.concurrent.atomic.LongAdder> roundBytesUp = new ConcurrentHashMap<>();
+  /** Nanoseconds the transport thread spent inside the coordinator's upload and secagg handlers. */
+  final java.util.concurrent.atomic.AtomicLong hubHandlerNanos = new java.util.concurrent.atomic.AtomicLong();
+  /** CPU time of the transport thread inside those handlers (contention with the devices excluded). */
+  final java.util.concurrent.atomic.AtomicLong hubHandlerCpuNanos = new java.util.concurrent.atomic.AtomicLong();
+  /** Of {@link #hubHandlerNanos}: the handler calls during which a round completed (the aggregation step). */
+  final java.util.concurrent.atomic.AtomicLong hubCompletingNanos = new java.util.concurrent.atomic.AtomicLong();
+  /** System.nanoTime() of the first round invitation sent since the last {@link #resetCounters()}. */
+  final java.util.concurrent.atomic.AtomicLong firstInviteNanos = new java.util.concurrent.atomic.AtomicLong();
   private final ExecutorService queue = Executors.newSingleThreadExecutor(r -> new Thread(r, "transport"));
   private final ExecutorService training = Executors.newFixedThreadPool(2);
   private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
@@ -123,8 +134,28 @@ final class InMemoryFederation implements AutoCloseable {
     coordinator = dead;
   }
 
+  /** Zeroes the byte, time and first-invite counters. */
+  void resetCounters() {
+    roundBytesDown.clear();
+    roundBytesUp.clear();
+    hubHandlerNanos.set(0);
+    hubCompletingNanos.set(0);
+    hubHandlerCpuNanos.set(0);
+    firstInviteNanos.set(0);
+  }
+
+  private static boolean roundKind(String kind) {
+    return !kind.equals(Kinds.JOB_OFFER) && !kind.equals(Kinds.CONSENT);
+  }
+
   private void down(String deviceId, String kind, Object body) {
     byte[] wire = WireCodec.encode(WireCodec.envelope(kind, "hub-test", java.time.Instant.now(), body));
+    if (kind.equals(Kinds.ROUND_INVITE)) {
+      firstInviteNanos.compareAndSet(0, System.nanoTime());
+    }
+    if (roundKind(kind)) {
+      roundBytesDown.computeIfAbsent(deviceId, k -> new java.util.concurrent.atomic.LongAdder()).add(wire.length);
+    }
     queue.execute(() -> {
       var e = WireCodec.decode(wire);
       Device d = devices.get(deviceId);
@@ -156,9 +187,15 @@ final class InMemoryFederation implements AutoCloseable {
 
   private void up(String deviceId, String kind, Object body) {
     byte[] wire = WireCodec.encode(WireCodec.envelope(kind, deviceId, java.time.Instant.now(), body));
+    if (roundKind(kind)) {
+      roundBytesUp.computeIfAbsent(deviceId, k -> new java.util.concurrent.atomic.LongAdder()).add(wire.length);
+    }
     queue.execute(() -> {
       var e = WireCodec.decode(wire);
       Coordinator c = coordinator;
+      long t0 = System.nanoTime();
+      long cpu0 = java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+      int completed = digests.size();
       try {
         switch (kind) {
           case Kinds.CONSENT -> c.onConsent(deviceId, WireCodec.body(e, ConsentDecision.class));
@@ -169,6 +206,16 @@ final class InMemoryFederation implements AutoCloseable {
         }
       } catch (RuntimeException ex) {
         ex.printStackTrace();
+      } finally {
+        if (roundKind(kind)) {
+          long took = System.nanoTime() - t0;
+          hubHandlerNanos.addAndGet(took);
+          hubHandlerCpuNanos.addAndGet(
+              java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpu0);
+          if (digests.size() != completed) {
+            hubCompletingNanos.addAndGet(took);
+          }
+        }
       }
     });
   }
