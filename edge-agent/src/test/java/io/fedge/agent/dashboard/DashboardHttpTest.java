@@ -107,7 +107,7 @@ class DashboardHttpTest {
     // with the token the request reaches the backend, which has no such job
     HttpResponse<String> ok = post("/api/consents/job-1/refuse", Map.of("reason", "no"), session(), csrf, null);
     assertThat(ok.statusCode()).isEqualTo(409);
-    assertThat(ok.body()).contains("no pending request for job job-1");
+    assertThat(ok.body()).contains("no job job-1 is known");
   }
 
   @Test
