@@ -114,7 +114,12 @@ public final class Agent implements Launcher.Program {
             this::healthy, () -> new Thread(() -> System.exit(SlotLauncher.RESTART), "ota-restart").start());
     downstream.register(Kinds.OTA_OFFER, e -> ota.offer(e.body()));
     this.rounds = new AgentRounds(uplink, () -> identity.current().orElseThrow(),
-        new ConsentedTrainingData(this::consentGuard), clock);
+        new ConsentedTrainingData(this::consentGuard),
+        () -> {
+          LedgerMonitor l = ledger;
+          return l == null || l.participationAllowed();
+        },
+        clock);
   }
 
   /** The OTA state for the dashboard: current and available version, progress, history. */

@@ -42,6 +42,7 @@ public final class AgentRounds implements AutoCloseable {
   private final Uplink uplink;
   private final Supplier<DeviceCredentials> credentials;
   private final ConsentedTrainingData data;
+  private final java.util.function.BooleanSupplier participationAllowed;
   private final Clock clock;
   private final ExecutorService training = Executors.newSingleThreadExecutor(r -> {
     Thread t = new Thread(r, "round-training");
@@ -52,10 +53,16 @@ public final class AgentRounds implements AutoCloseable {
   private final Deque<Progress> recent = new ArrayDeque<>();
   private volatile RoundParticipant participant;
 
-  public AgentRounds(Uplink uplink, Supplier<DeviceCredentials> credentials, ConsentedTrainingData data, Clock clock) {
+  /**
+   * @param participationAllowed false while a ledger check of this appliance has failed and ops
+   *     have not cleared it: every invitation is then declined (docs/ledger.md, "Alarms")
+   */
+  public AgentRounds(Uplink uplink, Supplier<DeviceCredentials> credentials, ConsentedTrainingData data,
+      java.util.function.BooleanSupplier participationAllowed, Clock clock) {
     this.uplink = uplink;
     this.credentials = credentials;
     this.data = data;
+    this.participationAllowed = participationAllowed;
     this.clock = clock;
   }
 
@@ -80,6 +87,10 @@ public final class AgentRounds implements AutoCloseable {
   /** Takes part only if the job's consent covers every column the round reads; otherwise declines with the reason. */
   void onInvite(RoundInvite invite) {
     try {
+      if (!participationAllowed.getAsBoolean()) {
+        throw new IllegalStateException(
+            "a ledger check of this appliance failed; it takes part in no round until ops clear the alarm");
+      }
       data.admit(invite);
     } catch (RuntimeException e) {
       String reason = "refused by the agent: " + e.getMessage();

@@ -59,6 +59,7 @@ class RoundsConsentTest {
   private ConsentService consent;
   private DataStore data;
   private ConsentGuard guard;
+  private volatile boolean ledgerAlarm;
   private AgentRounds rounds;
 
   @BeforeEach
@@ -78,7 +79,7 @@ class RoundsConsentTest {
     guard = new ConsentGuard(consent, data);
     rounds = new AgentRounds(uplink, () -> {
       throw new IllegalStateException("no credentials in this test: a declined round never needs them");
-    }, new ConsentedTrainingData(() -> guard), Clock.systemUTC());
+    }, new ConsentedTrainingData(() -> guard), () -> !ledgerAlarm, Clock.systemUTC());
   }
 
   @AfterEach
@@ -117,6 +118,17 @@ class RoundsConsentTest {
       assertThat(d.reason()).contains("refused by the agent").contains("PENDING");
     });
     assertThat(sent).noneMatch(e -> e.type().equals(Kinds.CONSENT)); // rounds never answers offers itself
+  }
+
+  @Test
+  void anApprovedJobIsDeclinedWhileALedgerAlarmStands() {
+    offer("job-4", "churned", "age", "income");
+    consent.approve("job-4", "maria");
+    ledgerAlarm = true;
+    rounds.onInvite(invite("job-4", "churned", List.of("age", "income")));
+
+    assertThat(declines()).singleElement().satisfies(d ->
+        assertThat(d.reason()).contains("ledger check").contains("until ops clear"));
   }
 
   @Test
