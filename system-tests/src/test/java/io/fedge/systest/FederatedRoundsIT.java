@@ -63,6 +63,16 @@ class FederatedRoundsIT {
   }
 
   private List<String> startAgents(OpsClient ops, List<Path> files) throws Exception {
+    return startAgents(dir, "rounds-agent-", ops, files, agents);
+  }
+
+  /**
+   * Starts one agent process per file under {@code dir/agent-N}: the file goes in through the
+   * agent's drop folder, and a standing policy approves the {@code systest} requester for the
+   * breast columns only. Returns the device ids once every agent has ingested and is online.
+   */
+  static List<String> startAgents(Path dir, String prefix, OpsClient ops, List<Path> files, List<AgentProcess> agents)
+      throws Exception {
     for (int i = 0; i < files.size(); i++) {
       Path data = dir.resolve("agent-" + (i + 1));
       Path dropbox = data.resolve("dropbox");
@@ -70,7 +80,7 @@ class FederatedRoundsIT {
       Files.copy(files.get(i), dropbox.resolve("breast.csv.part"));
       Files.move(dropbox.resolve("breast.csv.part"), dropbox.resolve("breast.csv"), StandardCopyOption.ATOMIC_MOVE);
       // the dealer's standing policy: approve this requester's jobs reading these columns, nothing more
-      agents.add(AgentProcess.start("rounds-agent-" + (i + 1), data, ops.mintClaimBundle("dealers", 3600),
+      agents.add(AgentProcess.start(prefix + (i + 1), data, ops.mintClaimBundle("dealers", 3600),
           Map.of("data.dropbox", dropbox.toString(), "data.dropbox.poll", "PT0.2S", "data.dropbox.settle", "PT0.2S",
               "consent.policies", "systest", "consent.policy.systest.requester", "systest",
               "consent.policy.systest.reads", "breast:" + String.join(",", columns()))));

@@ -47,26 +47,7 @@ class LargeUpdateIT {
     OpsClient ops = hub.ops();
     List<Path> parties = List.of(FederatedRoundsIT.FATE.resolve("breast_homo_guest.csv"),
         FederatedRoundsIT.FATE.resolve("breast_homo_host.csv"));
-    List<String> ids = new ArrayList<>();
-    for (int i = 0; i < parties.size(); i++) {
-      Path data = dir.resolve("agent-" + (i + 1));
-      Files.createDirectories(data.resolve("training"));
-      Files.copy(parties.get(i), data.resolve("training").resolve("breast.csv"));
-      AgentProcess a = AgentProcess.start("large-agent-" + (i + 1), data, ops.mintClaimBundle("dealers", 3600),
-          Map.of("training.dir", data.resolve("training").toString(), "consent.auto.approve", "systest"));
-      agents.add(a);
-    }
-    for (AgentProcess a : agents) {
-      await().atMost(Duration.ofSeconds(90)).until(() -> a.deviceId() != null);
-      ids.add(a.deviceId());
-    }
-    await("agents online").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(300)).until(() -> {
-      int n = 0;
-      for (JsonNode d : ops.devices()) {
-        n += d.path("online").asBoolean() ? 1 : 0;
-      }
-      return n == 2;
-    });
+    List<String> ids = FederatedRoundsIT.startAgents(dir, "large-agent-", ops, parties, agents);
     ObjectNode j = FederatedRoundsIT.job("large", ids, false, 1, 240, 2);
     j.set("model", FederatedRoundsIT.JSON.valueToTree(Map.of("type", "mlp", "hidden", List.of(4096, 600), "seed", 3)));
     j.set("hyper", FederatedRoundsIT.JSON.valueToTree(Map.of("learningRate", 0.01, "localEpochs", 1, "batchSize", 64)));

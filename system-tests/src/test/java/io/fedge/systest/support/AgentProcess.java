@@ -96,7 +96,7 @@ public final class AgentProcess extends JavaProcess {
     try {
       HttpResponse<String> r = getStatus();
       if (r.statusCode() == 401) {
-        dashboardSession = signIn();
+        dashboardSession = signIn(dashboardUrl(), dataDir, name());
         r = getStatus();
       }
       return JSON.readTree(r.body());
@@ -120,7 +120,7 @@ public final class AgentProcess extends JavaProcess {
    * Signs in to the dashboard as a dealer would: pairs with the label's code (the owner-only file
    * the agent wrote at first boot) the first time, logs in with the same password afterwards.
    */
-  private String signIn() throws IOException, InterruptedException {
+  static String signIn(String dashboardUrl, Path dataDir, String name) throws IOException, InterruptedException {
     Path code = dataDir.resolve("run").resolve("pairing-code");
     boolean pair = Files.exists(code);
     Map<String, String> body = new HashMap<>(Map.of("username", "admin", "password", DASHBOARD_PASSWORD));
@@ -129,14 +129,14 @@ public final class AgentProcess extends JavaProcess {
     }
     HttpResponse<String> r =
         HTTP.send(
-            HttpRequest.newBuilder(URI.create(dashboardUrl() + (pair ? "/api/pair" : "/api/login")))
+            HttpRequest.newBuilder(URI.create(dashboardUrl + (pair ? "/api/pair" : "/api/login")))
                 .timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
                 .build(),
             HttpResponse.BodyHandlers.ofString());
     if (r.statusCode() != 200) {
-      throw new IllegalStateException(name() + ": dashboard sign-in refused: " + r.statusCode() + " " + r.body());
+      throw new IllegalStateException(name + ": dashboard sign-in refused: " + r.statusCode() + " " + r.body());
     }
     return r.headers().firstValue("set-cookie").orElseThrow().split(";", 2)[0];
   }

@@ -91,13 +91,27 @@ public final class LauncherAgent extends JavaProcess {
     });
   }
 
+  private volatile String dashboardSession;
+
+  private HttpResponse<String> getStatus(String url) throws IOException, InterruptedException {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url + "/api/status")).timeout(Duration.ofSeconds(3));
+    if (dashboardSession != null) {
+      b.header("Cookie", dashboardSession);
+    }
+    return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
   /** The agent's own status (dashboard API), or an UNREACHABLE marker between restarts. */
   public JsonNode status() {
     try {
       Path run = data.resolve("run").resolve("agent.json");
       String url = JSON.readTree(run.toFile()).path("dashboardUrl").asText();
-      HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url + "/api/status"))
-          .timeout(Duration.ofSeconds(3)).build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r = getStatus(url);
+      if (r.statusCode() == 401) {
+        // the dashboard needs a dealer's login: pair with the label's code once, log in after that
+        dashboardSession = AgentProcess.signIn(url, data, "launcher agent " + data.getFileName());
+        r = getStatus(url);
+      }
       return JSON.readTree(r.body());
     } catch (IOException | RuntimeException e) {
       return JSON.createObjectNode().put("connection", "UNREACHABLE");
