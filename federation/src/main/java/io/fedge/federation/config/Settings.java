@@ -151,7 +151,13 @@ public final class Settings {
 
   /** The keys read so far and their effective values, for a start-up log line (no secrets in keys read). */
   public Map<String, String> effective() {
-    return Map.copyOf(used);
+    // Not Map.copyOf: a key read without a value and without a default (ops.token) maps to null.
+    return java.util.Collections.unmodifiableMap(new TreeMap<>(used));
+  }
+
+  /** The names of the keys read so far (no values, so nothing secret), e.g. to check they are documented. */
+  public java.util.Set<String> keysRead() {
+    return java.util.Collections.unmodifiableSet(new java.util.TreeSet<>(used.keySet()));
   }
 
   public static final class ConfigException extends RuntimeException {

@@ -52,4 +52,13 @@ class SettingsTest {
     assertThatThrownBy(() -> Settings.load(dir.resolve("nope.properties"), "P", Map.of()))
         .hasMessageContaining("does not exist");
   }
+
+  @Test
+  void effectiveSettingsAndKeysReadIncludeAKeyWithNoValueAndNoDefault() {
+    Settings s = Settings.of(Map.of("a", "1"), "P");
+    s.string("a", null);
+    s.string("token", null); // optional secret, absent: read as null
+    assertThat(s.effective()).containsEntry("a", "1").containsKey("token");
+    assertThat(s.keysRead()).containsExactly("a", "token");
+  }
 }
