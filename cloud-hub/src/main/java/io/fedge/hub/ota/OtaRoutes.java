@@ -263,6 +263,7 @@ public final class OtaRoutes implements ApiRoutes {
       devices.add(dm);
     }
     m.put("devices", devices);
+    m.put("waves", WaveProgress.of(v.spec().normalized().plan(), v.campaign().wave(), v.devices()));
     return m;
   }
 
