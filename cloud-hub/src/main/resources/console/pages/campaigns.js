@@ -1,6 +1,6 @@
 // OTA: published releases and campaigns; each campaign shows a bar per wave (pending, in progress,
 // succeeded, failed, rolled back) refreshed every 3 s, and operators can pause, resume or cancel.
-import { api, badge, card, canOperate, el, empty, errorBox, fmt, pageStyles, poll, stateKind, table } from "./widgets.js";
+import { api, onLeave, badge, card, canOperate, el, empty, errorBox, fmt, pageStyles, poll, stateKind, table } from "./widgets.js";
 
 const OUTCOMES = [
   ["succeeded", "ok", "succeeded"],
@@ -60,7 +60,7 @@ export default {
     function campaign(v) {
       const total = (v.devices || []).length;
       const actions = [];
-      if (canOperate(ctx) && !v.error) {
+      if (canOperate(ctx, "POST", "/campaigns/" + v.id + "/pause") && !v.error) {
         const act = (verb, label, cls) => el("button", { class: "ops-button " + (cls || ""), "data-testid": "campaign-" + verb,
           onclick: async ev => {
             if (verb === "cancel" && !window.confirm("Cancel campaign " + v.id + "? Devices not yet offered stay on their version.")) return;
@@ -108,6 +108,8 @@ export default {
     drawReleases();
     drawCampaigns();
     const stops = [poll(root, 3000, drawCampaigns), poll(root, 15000, drawReleases)];
-    return () => stops.forEach(s => s());
+    const stop = () => stops.forEach(s => s());
+    onLeave(ctx, stop);
+    return stop;
   },
 };

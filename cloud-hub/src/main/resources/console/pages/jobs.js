@@ -1,7 +1,7 @@
 // Jobs and rounds: every federated job with its state; pick one to see its rounds, the live
 // progress of its open round (polled every 2 s), its metrics per round as charts, and the round
 // digests the ledger anchors.
-import { api, badge, card, canOperate, chartLib, el, empty, errorBox, fmt, poll, pageStyles, pretty, stateKind, table } from "./widgets.js";
+import { api, onLeave, badge, card, canOperate, chartLib, el, empty, errorBox, fmt, poll, pageStyles, pretty, stateKind, table } from "./widgets.js";
 
 const LIST_MS = 5000;
 const LIVE_MS = 2000;
@@ -12,6 +12,7 @@ export default {
   roles: ["admin", "operator", "auditor"],
   render(root, ctx) {
     pageStyles();
+    const wanted = ctx.params && ctx.params[0] ? ctx.params[0] : null;
     const state = { selected: null, charts: {}, metricsKey: null };
     const listBox = el("div", { "data-testid": "jobs-list" }, el("p", { class: "ops-muted", text: "Loading jobs…" }));
     const detail = el("div", { "data-testid": "job-detail" });
@@ -46,11 +47,12 @@ export default {
           el("td", { class: "num", text: j.nextRound }),
           el("td", { class: "mono", text: j.modelId || "–" }),
           el("td", { text: fmt.time(j.updatedAt) })))));
-      if (!state.selected && jobs.length > 0) select(jobs[0].id);
+      if (!state.selected) select(wanted && jobs.some(j => j.id === wanted) ? wanted : jobs[0].id);
     }
 
     function select(id) {
       state.selected = id;
+      history.replaceState(null, "", "#/jobs/" + encodeURIComponent(id));
       listBox.querySelectorAll("tr[data-job]").forEach(tr => tr.classList.toggle("selected", tr.dataset.job === id));
       Object.values(state.charts).forEach(c => c.destroy());
       state.charts = {};
@@ -94,7 +96,7 @@ export default {
 
     function jobHead(j) {
       const actions = [];
-      if (canOperate(ctx) && !["DONE", "FAILED", "CANCELLED"].includes(j.state)) {
+      if (canOperate(ctx, "POST", "/jobs/" + j.id + "/cancel") && !["DONE", "FAILED", "CANCELLED"].includes(j.state)) {
         actions.push(el("button", { class: "ops-button danger", "data-testid": "job-cancel", onclick: async ev => {
           if (!window.confirm("Cancel job " + j.id + "? Its open round attempt fails.")) return;
           ev.target.disabled = true;
@@ -228,6 +230,8 @@ export default {
       poll(root, LIST_MS, drawList),
       poll(root, LIVE_MS, async () => { if (state.selected) await drawDetail(state.selected); }),
     ];
-    return () => { stops.forEach(s => s()); Object.values(state.charts).forEach(c => c.destroy()); };
+    const stop = () => { stops.forEach(s => s()); Object.values(state.charts).forEach(c => c.destroy()); state.charts = {}; };
+    onLeave(ctx, stop);
+    return stop;
   },
 };

@@ -1,7 +1,7 @@
 // Ledger explorer: entries (paged, filtered by type and by the device they name), signed
 // checkpoints, and a proof check done in this browser: the entry's leaf hash, its inclusion proof
 // up to a checkpoint's root (drawn as a picture), and the checkpoint's Ed25519 signature.
-import { api, badge, card, canOperate, el, empty, errorBox, fmt, pageStyles, poll, pretty, svg, table } from "./widgets.js";
+import { api, onLeave, badge, card, canOperate, el, empty, errorBox, fmt, pageStyles, poll, pretty, svg, table } from "./widgets.js";
 import { b64decode, b64encode, ed25519Supported, hex, leafHash, parseNote, parseVerifierKey, verifyInclusion, verifyNote } from "./merkle.js";
 
 const PAGE = 25;
@@ -44,7 +44,7 @@ export default {
         cpBox.replaceChildren(errorBox("checkpoints-error", e, "list the checkpoints"));
         return;
       }
-      const sign = canOperate(ctx) ? el("button", { class: "ops-button", "data-testid": "checkpoint-sign", onclick: async ev => {
+      const sign = canOperate(ctx, "POST", "/ledger/checkpoint") ? el("button", { class: "ops-button", "data-testid": "checkpoint-sign", onclick: async ev => {
         ev.target.disabled = true;
         try { await api(ctx, "POST", "/ledger/checkpoint", {}); } catch (e) { cpBox.prepend(errorBox("checkpoint-sign-error", e, "sign a checkpoint")); }
         drawCheckpoints();
@@ -208,6 +208,8 @@ export default {
 
     drawCheckpoints();
     drawEntries();
-    return poll(root, 10000, drawCheckpoints);
+    const stop = poll(root, 10000, drawCheckpoints);
+    onLeave(ctx, stop);
+    return stop;
   },
 };

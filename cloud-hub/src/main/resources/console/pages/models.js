@@ -1,7 +1,7 @@
 // Model registry: published models grouped by job with their versions, final metrics, lineage
 // (the job, the last round and its digest, the devices whose updates went in) and the download of
 // the parameters.
-import { api, badge, card, el, empty, errorBox, fmt, pageStyles, poll, pretty, table } from "./widgets.js";
+import { api, onLeave, badge, card, el, empty, errorBox, fmt, pageStyles, poll, pretty, table } from "./widgets.js";
 
 export default {
   id: "models",
@@ -46,11 +46,13 @@ export default {
       }
       box.replaceChildren(table("models-table", ["Job", "Version", "Model", { label: "AUC", num: true }, { label: "Train loss", num: true },
         { label: "Devices", num: true }, "SHA-256", "Published"], rows));
-      if (!selected) show(models[0]);
+      const wanted = ctx.params && ctx.params[0];
+      if (!selected) show(models.find(m => m.id === wanted) || models[0]);
     }
 
     async function show(m) {
       selected = m.id;
+      history.replaceState(null, "", "#/models/" + encodeURIComponent(m.id));
       box.querySelectorAll("tr[data-model]").forEach(tr => tr.classList.toggle("selected", tr.dataset.model === m.id));
       let digest = null;
       let lineageError = null;
@@ -84,6 +86,8 @@ export default {
     }
 
     draw();
-    return poll(root, 10000, draw);
+    const stop = poll(root, 10000, draw);
+    onLeave(ctx, stop);
+    return stop;
   },
 };

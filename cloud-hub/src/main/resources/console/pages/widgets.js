@@ -35,12 +35,11 @@ export function api(ctx, method, path, body) {
   return ctx.api(method, path, body);
 }
 
-/** The error text an operator can act on: the hub's message if it sent one. */
+/** The error text an operator can act on: the hub's message and its error code. */
 export function message(err) {
   if (!err) return "unknown error";
-  const d = err.data || err.body || null;
-  if (d && d.message) return d.message + (d.error ? " (" + d.error + ")" : "");
-  return err.message || String(err);
+  const code = err.code && err.code !== "error" ? " (" + err.code + ")" : "";
+  return (err.message || String(err)) + code;
 }
 
 export function errorBox(testid, err, what) {
@@ -93,11 +92,16 @@ export function stateKind(state) {
   return "live";
 }
 
-/** Whether the signed-in user may change things (operator or admin); auditors only look. */
-export function canOperate(ctx) {
-  const roles = ctx.roles || (ctx.user && (ctx.user.roles || (ctx.user.role ? [ctx.user.role] : []))) || [];
-  const list = Array.isArray(roles) ? roles : [roles];
-  return list.some(r => ["admin", "operator"].includes(String(r).toLowerCase()));
+/** Whether the signed-in user may make this call (operators and admins act; auditors only look). */
+export function canOperate(ctx, method, path) {
+  if (ctx.can) return ctx.can(method, path);
+  const role = ctx.me && ctx.me.role;
+  return role === "admin" || role === "operator";
+}
+
+/** Stops the page's timers when the shell leaves the page (and, failing that, when root leaves the document). */
+export function onLeave(ctx, fn) {
+  if (ctx.onLeave) ctx.onLeave(fn);
 }
 
 /**
