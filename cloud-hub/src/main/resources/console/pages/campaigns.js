@@ -94,7 +94,7 @@ export default {
       return el("div", { class: "ops-waves" }, ws.map(w => {
         const size = w.to - w.from;
         const segs = OUTCOMES.map(([k, cls, label]) => w.outcomes[k] > 0
-          ? el("div", { class: "ops-seg " + cls, style: "width:" + (100 * w.outcomes[k] / Math.max(1, size)) + "%",
+          ? el("div", { class: "ops-seg " + cls, style: { width: (100 * w.outcomes[k] / Math.max(1, size)) + "%" },
             title: label + ": " + w.outcomes[k], "data-outcome": k, text: w.outcomes[k] }) : null);
         const summary = OUTCOMES.filter(([k]) => w.outcomes[k] > 0).map(([k, , label]) => w.outcomes[k] + " " + label).join(", ") || "no devices in this wave";
         return el("div", { class: "ops-wave" + (w.open ? "" : " closed"), "data-testid": "wave", "data-wave": w.wave, "data-size": size },

@@ -128,7 +128,7 @@ export default {
       const n = o.invited.length || 1;
       const declined = Object.keys(o.declined);
       const seg = (count, cls, label) => count > 0
-        ? el("div", { class: "ops-seg " + cls, style: "width:" + (100 * count / n) + "%", title: label + ": " + count, text: count }) : null;
+        ? el("div", { class: "ops-seg " + cls, style: { width: (100 * count / n) + "%" }, title: label + ": " + count, text: count }) : null;
       const devices = o.invited.map(d => {
         const st = o.uploaded.includes(d) ? ["uploaded", "ok"] : o.declined[d] ? ["declined", "bad"] : ["waiting", "live"];
         return el("li", { "data-testid": "live-device", "data-device": d, "data-status": st[0] },

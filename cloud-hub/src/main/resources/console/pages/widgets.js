@@ -10,6 +10,7 @@ export function el(tag, attrs, ...children) {
     if (k === "text") e.textContent = v;
     else if (k === "onclick") e.addEventListener("click", v);
     else if (k === "hidden") e.hidden = true;
+    else if (k === "style") Object.assign(e.style, v); // CSSOM, which the console's CSP (style-src 'self') allows
     else e.setAttribute(k, v === true ? "" : String(v));
   }
   for (const c of children.flat()) {

@@ -18,6 +18,11 @@ public final class Browser {
   private Browser() {}
 
   public static ChromeDriver start(Path profileDir) throws Exception {
+    return start(profileDir, new String[0]);
+  }
+
+  /** With extra Chromium flags (e.g. {@code --ignore-certificate-errors-spki-list=<pin>} for one test CA's server key). */
+  public static ChromeDriver start(Path profileDir, String... extraArgs) throws Exception {
     for (String p : new String[] {BROWSER, DRIVER}) {
       if (!Files.isExecutable(Path.of(p))) {
         throw new AssertionError(p + " is missing: browser tests need Debian's Chromium."
@@ -30,6 +35,7 @@ public final class Browser {
     o.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync",
         "--disable-dev-shm-usage", "--window-size=1280,900", "--user-data-dir=" + profileDir.toAbsolutePath());
+    o.addArguments(extraArgs);
     ChromeDriverService service =
         new ChromeDriverService.Builder().usingDriverExecutable(new File(DRIVER)).usingAnyFreePort().build();
     return new ChromeDriver(service, o);
