@@ -237,9 +237,9 @@ public final class LedgerRoutes implements ApiRoutes {
         throw ApiError.badRequest("'note' must be at most 500 characters");
       }
     }
-    int n = ledger.store().clearAlarms(id, io.fedge.hub.api.OpsAuth.OPS_ACTOR, clock.instant());
+    int n = ledger.store().clearAlarms(id, HttpApi.actor(ctx), clock.instant());
     // Sent even when the hub has no open alarm on record: the device may have raised one the hub has not received yet.
-    clearSender.accept(id, new LedgerAlarmClear(io.fedge.hub.api.OpsAuth.OPS_ACTOR, note, clock.instant().toString()));
+    clearSender.accept(id, new LedgerAlarmClear(HttpApi.actor(ctx), note, clock.instant().toString()));
     return Map.of("deviceId", id, "cleared", n);
   }
 

@@ -38,7 +38,7 @@ public final class RoundRoutes implements ApiRoutes {
     r.get("/api/v1/jobs/:id/rounds").handler(ctx -> api.blocking(ctx, 200, () -> rounds(id(ctx))));
     r.get("/api/v1/jobs/:id/progress").handler(ctx -> api.blocking(ctx, 200, () -> progress(id(ctx))));
     r.get("/api/v1/jobs/:id/metrics").handler(ctx -> api.blocking(ctx, 200, () -> metrics(id(ctx))));
-    r.post("/api/v1/jobs/:id/cancel").handler(ctx -> api.blocking(ctx, 200, () -> cancel(id(ctx))));
+    r.post("/api/v1/jobs/:id/cancel").handler(ctx -> api.blocking(ctx, 200, () -> cancel(id(ctx), HttpApi.actor(ctx))));
     r.get("/api/v1/models").handler(ctx -> api.blocking(ctx, 200, this::models));
     r.get("/api/v1/models/:id").handler(ctx -> api.blocking(ctx, 200, () -> model(modelId(ctx))));
     r.get("/api/v1/models/:id/parameters").handler(this::download);
@@ -155,12 +155,12 @@ public final class RoundRoutes implements ApiRoutes {
     return Map.of("job", id, "rounds", h.rounds(), "series", h.series());
   }
 
-  private Object cancel(String id) {
+  private Object cancel(String id, String actor) {
     JobRow j = store.job(id).orElseThrow(() -> ApiError.notFound("job " + id));
     if (j.state().terminal()) {
       throw new ApiError(409, "job_over", "job " + id + " is already " + j.state() + "; nothing to cancel");
     }
-    coordinator.cancel(id, "cancelled by ops");
+    coordinator.cancel(id, "cancelled by " + actor);
     return jobJson(store.job(id).orElseThrow());
   }
 
