@@ -82,7 +82,7 @@ class OpsConsolePagesIT {
     startBrowserAndSignIn(ops);
 
     // ---- jobs: a round waits for an agent that is gone, then the job completes
-    ObjectNode job = FederatedRoundsIT.job("console-lr", ids, false, 2, 20, 2);
+    ObjectNode job = FederatedRoundsIT.job("console-lr", ids, false, 2, 12, 2);
     job.set("validation", FederatedRoundsIT.JSON.valueToTree(Map.of("path", FederatedRoundsIT.FATE.resolve("breast_homo_test.csv").toString())));
     assertThat(ops.post("/api/v1/jobs", job).status()).as("job accepted").isEqualTo(201);
     await("the job running").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
@@ -97,7 +97,7 @@ class OpsConsolePagesIT {
     JsonNode progress = ops.get("/api/v1/jobs/console-lr/progress").body();
     assertThat(progress.path("open").path("invited")).hasSize(3);
     assertThat(text("live-counts")).contains("3 invited");
-    shot("ops-jobs-live-round");
+    shot("ops-jobs-live-round", "job-live");
 
     await("the job done").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500))
         .until(() -> !List.of("CONSENT", "RUNNING").contains(ops.get("/api/v1/jobs/console-lr").body().path("state").asText()));
@@ -122,7 +122,7 @@ class OpsConsolePagesIT {
         + "const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
         + "let n = 0; for (let i = 3; i < d.length; i += 4) { if (d[i] > 0) n++; } return n;");
     assertThat(((Number) inked).longValue()).isGreaterThan(500);
-    shot("ops-jobs-done");
+    shot("ops-jobs-done", "job-charts");
 
     // ---- model registry
     String modelId = done.path("modelId").asText();
@@ -132,7 +132,7 @@ class OpsConsolePagesIT {
     wait.until(d -> !text("model-digest").equals("–"));
     assertThat(text("model-digest")).isEqualTo(rounds.get(rounds.size() - 1).path("aggregateSha256").asText());
     assertThat(byTestId("model-download").getAttribute("href")).endsWith("/api/v1/models/" + modelId + "/parameters");
-    shot("ops-models");
+    shot("ops-models", null);
 
     // ---- ledger: the round digest's proof is verified in the browser, a tampered one fails
     assertThat(ops.post("/api/v1/ledger/checkpoint", Map.of()).status()).isEqualTo(200);
@@ -149,7 +149,7 @@ class OpsConsolePagesIT {
     assertThat(checks).extracting(c -> c.getAttribute("data-ok")).containsOnly("true");
     assertThat(text("proof-result")).contains("Ed25519 signature on the checkpoint").contains("inclusion path");
     assertThat(browser.findElements(By.cssSelector("[data-testid='merkle-svg'] .ops-node.root.ok"))).hasSize(1);
-    shot("ops-ledger-proof-verified");
+    shot("ops-ledger-proof-verified", "proof-result");
 
     // flip one bit of the first proof hash: the path no longer reaches the signed root
     js("const t = document.querySelector('[data-testid=proof-json]'); const p = JSON.parse(t.value);"
@@ -159,7 +159,7 @@ class OpsConsolePagesIT {
     wait.until(d -> "false".equals(d.findElement(By.cssSelector("[data-testid='proof-verdict']")).getAttribute("data-ok")));
     assertThat(text("proof-result")).contains("does not lead to the checkpoint's root");
     assertThat(browser.findElements(By.cssSelector("[data-testid='merkle-svg'] .ops-node.root.bad"))).hasSize(1);
-    shot("ops-ledger-proof-tampered");
+    shot("ops-ledger-proof-tampered", "proof-result");
 
     // ---- campaigns: a release, a campaign held by its maintenance window, its waves, pause and resume
     String target = publishRelease();
@@ -180,14 +180,14 @@ class OpsConsolePagesIT {
     }
     assertThat(restWaves.get(0).path("to").asInt() + restWaves.get(1).path("to").asInt() - restWaves.get(1).path("from").asInt())
         .as("every selected device is in a wave").isEqualTo(3);
-    shot("ops-campaigns-waves");
+    shot("ops-campaigns-waves", null);
     campaignButton(cid, "campaign-pause").click();
     waitCampaignState(cid, "PAUSED");
     assertThat(ops.get("/api/v1/campaigns/" + cid).body().path("state").asText()).isEqualTo("PAUSED");
     campaignButton(cid, "campaign-resume").click();
     waitCampaignState(cid, "RUNNING");
     assertThat(ops.get("/api/v1/campaigns/" + cid).body().path("state").asText()).isEqualTo("RUNNING");
-    shot("ops-campaigns-resumed");
+    shot("ops-campaigns-resumed", null);
   }
 
   // ---- the browser
@@ -284,7 +284,11 @@ class OpsConsolePagesIT {
     wait.until(d -> !d.findElements(By.cssSelector("[data-testid='campaign'][data-campaign='" + cid + "'][data-state='" + state + "']")).isEmpty());
   }
 
-  private void shot(String name) throws Exception {
+  /** A screenshot of the viewport, scrolled to the element with this test id first (if given). */
+  private void shot(String name, String scrollTo) throws Exception {
+    if (scrollTo != null) {
+      js("document.querySelector(\"[data-testid='" + scrollTo + "']\").scrollIntoView({block: 'start'});");
+    }
     Files.createDirectories(SHOTS);
     Files.write(SHOTS.resolve(name + ".png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
   }

@@ -10,8 +10,8 @@ import java.util.TreeSet;
 
 /**
  * A job's metrics as series over its rounds, read from the digests of the completed attempts (one
- * point per round: the attempt that completed it). Failed attempts and the scaling round carry no
- * model metrics and give no point. Non-finite values (NaN, infinities) become null: JSON has no
+ * point per round: the attempt that completed it). Failed attempts give no point, nor does the
+ * scaling round (its digest carries the statistics of the data, not of a model). Non-finite values (NaN, infinities) become null: JSON has no
  * number for them, and a plot shows a gap.
  *
  * @param rounds the round numbers that have a point, ascending
@@ -26,7 +26,7 @@ public record MetricsHistory(List<Integer> rounds, Map<String, List<Double>> ser
         continue;
       }
       RoundDigest d = Coordinator.read(r.digestJson(), RoundDigest.class);
-      if (d.metrics() == null || d.metrics().isEmpty()) {
+      if (io.fedge.federation.rounds.RoundInvite.SCALE.equals(d.phase()) || d.metrics() == null || d.metrics().isEmpty()) {
         continue;
       }
       byRound.put(r.round(), d.metrics());

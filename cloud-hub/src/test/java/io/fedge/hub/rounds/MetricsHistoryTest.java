@@ -21,9 +21,9 @@ class MetricsHistoryTest {
   }
 
   @Test
-  void eachCompletedRoundGivesOnePointPerMetricAndFailedAttemptsGiveNone() {
+  void eachCompletedTrainingRoundGivesOnePointPerMetricAndFailedAttemptsAndTheScalingRoundGiveNone() {
     MetricsHistory h = MetricsHistory.of(List.of(
-        row(0, 1, RoundState.DONE, Map.of()),
+        row(0, 1, RoundState.DONE, Map.of("rows", 569.0)),
         row(1, 1, RoundState.FAILED, null),
         row(1, 2, RoundState.DONE, Map.of("trainLoss", 0.6, "auc", 0.8)),
         row(2, 1, RoundState.DONE, Map.of("trainLoss", 0.4, "auc", 0.9, "logLoss", 0.3))));
