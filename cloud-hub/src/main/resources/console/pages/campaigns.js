@@ -53,8 +53,10 @@ export default {
       }
       const views = await Promise.all(list.slice(0, MAX_DETAILED).map(c =>
         api(ctx, "GET", "/campaigns/" + encodeURIComponent(c.id)).catch(e => ({ ...c, error: e }))));
-      campaignsBox.replaceChildren(...views.map(campaign),
-        list.length > MAX_DETAILED ? el("p", { class: "ops-muted", text: (list.length - MAX_DETAILED) + " older campaign(s) not shown" }) : null);
+      campaignsBox.replaceChildren(...views.map(campaign));
+      if (list.length > MAX_DETAILED) {
+        campaignsBox.append(el("p", { class: "ops-muted", text: (list.length - MAX_DETAILED) + " older campaign(s) not shown" }));
+      }
     }
 
     function campaign(v) {

@@ -75,7 +75,7 @@ export default {
       if (page.entries.length === 0) {
         entriesBox.replaceChildren(empty("entries-empty", q.start > 0 || q.type || q.subject ? "No entries match" : "The ledger is empty",
           q.type || q.subject ? "No entry from index " + q.start + " on matches this filter." : "Enrollments, consents, round digests and releases are logged here as they happen."),
-          q.start > 0 ? pager(page, []) : null);
+          ...(q.start > 0 ? [pager(page, [])] : []));
         return;
       }
       entriesBox.replaceChildren(table("entries-table", [{ label: "Index", num: true }, "Type", "Names", "Leaf hash", "Appended", ""],

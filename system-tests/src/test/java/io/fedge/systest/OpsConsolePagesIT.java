@@ -173,6 +173,7 @@ class OpsConsolePagesIT {
     WebElement campaign = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("[data-testid='campaign'][data-campaign='" + cid + "']")));
     List<WebElement> waves = campaign.findElements(By.cssSelector("[data-testid='wave']"));
     assertThat(waves).hasSize(2);
+    assertThat(text("campaigns")).doesNotContain("null").contains(cid);
     for (int i = 0; i < 2; i++) {
       int size = restWaves.get(i).path("to").asInt() - restWaves.get(i).path("from").asInt();
       assertThat(waves.get(i).getAttribute("data-size")).isEqualTo(String.valueOf(size));

@@ -204,24 +204,7 @@ public final class LedgerStore {
   }
 
   public List<StoredEntry> entries(long start, int limit) {
-    return db.inTransaction(
-        c -> {
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "SELECT idx, entry_type, entry, leaf_hash, appended_at FROM ledger_entries WHERE idx >= ? ORDER BY idx LIMIT ?")) {
-            ps.setLong(1, start);
-            ps.setInt(2, limit);
-            List<StoredEntry> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-              while (rs.next()) {
-                out.add(
-                    new StoredEntry(
-                        rs.getLong(1), rs.getString(2), rs.getString(3), HEX.parseHex(rs.getString(4)), Instant.ofEpochMilli(rs.getLong(5))));
-              }
-            }
-            return out;
-          }
-        });
+    return entries(start, limit, null, null);
   }
 
   /**
@@ -229,9 +212,6 @@ public final class LedgerStore {
    * naming {@code recipient} (a device id among the entry's recipients); null means any.
    */
   public List<StoredEntry> entries(long start, int limit, String type, String recipient) {
-    if (type == null && recipient == null) {
-      return entries(start, limit);
-    }
     StringBuilder sql = new StringBuilder("SELECT e.idx, e.entry_type, e.entry, e.leaf_hash, e.appended_at FROM ledger_entries e WHERE e.idx >= ?");
     if (type != null) {
       sql.append(" AND e.entry_type = ?");
@@ -335,12 +315,17 @@ public final class LedgerStore {
             List<StoredCheckpoint> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
               while (rs.next()) {
-                out.add(new StoredCheckpoint(rs.getLong(1), HEX.parseHex(rs.getString(2)), rs.getString(3), Instant.ofEpochMilli(rs.getLong(4))));
+                out.add(checkpointRow(rs));
               }
             }
             return out;
           }
         });
+  }
+
+  /** size, root_hash, note, signed_at */
+  private static StoredCheckpoint checkpointRow(ResultSet rs) throws java.sql.SQLException {
+    return new StoredCheckpoint(rs.getLong(1), HEX.parseHex(rs.getString(2)), rs.getString(3), Instant.ofEpochMilli(rs.getLong(4)));
   }
 
   private Optional<StoredCheckpoint> checkpointWhere(String clause, Long arg) {
@@ -351,10 +336,7 @@ public final class LedgerStore {
               ps.setLong(1, arg);
             }
             try (ResultSet rs = ps.executeQuery()) {
-              return rs.next()
-                  ? Optional.of(
-                      new StoredCheckpoint(rs.getLong(1), HEX.parseHex(rs.getString(2)), rs.getString(3), Instant.ofEpochMilli(rs.getLong(4))))
-                  : Optional.<StoredCheckpoint>empty();
+              return rs.next() ? Optional.of(checkpointRow(rs)) : Optional.<StoredCheckpoint>empty();
             }
           }
         });
