@@ -25,7 +25,10 @@ export default {
         const json = JSON.stringify(r.claimBundle, null, 2) + '\n';
         const url = URL.createObjectURL(new Blob([json], { type: 'application/json' }));
         ctx.onLeave(() => URL.revokeObjectURL(url));
-        const qr = el('img', { class: 'qr', alt: 'QR code of the claim bundle', testid: 'claim-qr',
+        // Whole screen pixels per module keep the code easy to scan from the screen.
+        const modules = Number((/viewBox="0 0 (\d+)/.exec(r.claimBundleQrSvg) || [])[1]) || 64;
+        const px = modules * Math.max(3, Math.floor(320 / modules));
+        const qr = el('img', { class: 'qr', alt: 'QR code of the claim bundle', testid: 'claim-qr', width: px, height: px,
           src: 'data:image/svg+xml;base64,' + btoa(r.claimBundleQrSvg) });
         out.replaceChildren(el('div', { class: 'card' },
           ctx.notice('ok', 'Token ' + r.tokenId + ' for group ' + r.group + ', valid until ' + ctx.fmtTime(r.expiresAt) + '.', 'claim-done'),

@@ -101,8 +101,10 @@ function revokePanel(ctx, d) {
     if (!reason.value.trim()) return;
     try {
       await ctx.api('POST', path, { reason: reason.value.trim() });
-      msg.replaceChildren(ctx.notice('ok', 'Revoked.', 'revoke-done'));
-      setTimeout(() => window.dispatchEvent(new HashChangeEvent('hashchange')), 300);
+      form.replaceWith(el('div', { class: 'card' }, el('h2', {}, 'Revoked'),
+        ctx.notice('ok', 'Revoked: the device is disconnected and can no longer connect or renew.', 'revoke-done')));
+      const badge = document.querySelector('[data-testid="device-status"]');
+      if (badge) { badge.textContent = 'revoked'; badge.className = 'badge revoked'; }
     } catch (e) {
       msg.replaceChildren(ctx.notice('error', e.message, 'revoke-error'));
     }

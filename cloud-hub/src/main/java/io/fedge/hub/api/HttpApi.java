@@ -139,6 +139,7 @@ public final class HttpApi {
     String path = ctx.normalizedPath();
     if (auth.allows(ctx.request().getHeader(HttpHeaders.AUTHORIZATION))) {
       ctx.put(PRINCIPAL, Principal.opsToken());
+      auditWhenAnswered(ctx, Principal.opsToken(), method, path);
       ctx.next();
       return;
     }
@@ -157,19 +158,38 @@ public final class HttpApi {
         });
   }
 
-  private static void admit(RoutingContext ctx, Principal who, String method, String path) {
+  private void admit(RoutingContext ctx, Principal who, String method, String path) {
     AccessPolicy.Decision d = AccessPolicy.decide(who, method, path, ctx.request().getHeader(SessionResolver.CSRF_HEADER));
     if (d instanceof AccessPolicy.Deny deny) {
       if (deny.error().status() == 401) {
         ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"fedge\"");
       }
+      ApiAudit.refusedByGate(who, method, path, deny.error(), source(ctx), java.time.Instant.now()).ifPresent(this::auditLater);
       error(ctx, deny.error());
       return;
     }
     if (who != null) {
       ctx.put(PRINCIPAL, who);
+      auditWhenAnswered(ctx, who, method, path);
     }
     ctx.next();
+  }
+
+  /** Every state-changing /api/v1 request is audited with its actor once answered (see {@link ApiAudit}). */
+  private void auditWhenAnswered(RoutingContext ctx, Principal who, String method, String path) {
+    if (!ApiAudit.changesState(method)) {
+      return;
+    }
+    String src = source(ctx);
+    ctx.addBodyEndHandler(v -> ApiAudit.answered(who, method, path, ctx.response().getStatusCode(), src, java.time.Instant.now())
+        .ifPresent(this::auditLater));
+  }
+
+  private void auditLater(AuditEvent e) {
+    vertx.executeBlocking(() -> {
+      provisioning.audit(e);
+      return null;
+    }, false).onFailure(t -> LOG.error("could not write audit event {} by {}: {}", e.action(), e.actor(), t.toString()));
   }
 
   /** The authenticated caller of an {@code /api/v1} route, or null on the public login route. */
