@@ -189,6 +189,18 @@ class OpsConsolePagesIT {
     waitCampaignState(cid, "RUNNING");
     assertThat(ops.get("/api/v1/campaigns/" + cid).body().path("state").asText()).isEqualTo("RUNNING");
     shot("ops-campaigns-resumed", null);
+
+    // ---- an auditor sees the same campaign and ledger, without the buttons that change them
+    assertThat(ops.post("/api/v1/users", Map.of("username", "audrey", "role", "auditor", "password", PASSWORD)).status()).isEqualTo(201);
+    byTestId("logout").click();
+    signIn("audrey");
+    show("campaigns");
+    wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("[data-testid='campaign'][data-campaign='" + cid + "']")));
+    assertThat(browser.findElements(By.cssSelector("[data-testid='wave']"))).hasSize(2);
+    assertThat(browser.findElements(By.cssSelector("[data-testid^='campaign-pause'], [data-testid^='campaign-cancel']"))).isEmpty();
+    show("ledger");
+    byTestId("ledger-size");
+    assertThat(browser.findElements(By.cssSelector("[data-testid='checkpoint-sign']"))).isEmpty();
   }
 
   // ---- the browser
@@ -198,9 +210,14 @@ class OpsConsolePagesIT {
     assertThat(created.toString()).contains("olivia");
     browser = Browser.start(dir.resolve("chromium"), "--ignore-certificate-errors-spki-list=" + hubKeyPin());
     wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+    signIn("olivia");
+  }
+
+  /** Logs in on the console's form (and sets an own password if the hub asks for one). */
+  private void signIn(String user) {
     browser.get(hub.url() + "/console/");
     waitLoaded("login");
-    type("login-username", "olivia");
+    type("login-username", user);
     type("login-password", PASSWORD);
     byTestId("login-submit").click();
     wait.until(d -> !"login".equals(js("return document.body.dataset.loaded")) && !"".equals(js("return document.body.dataset.loaded")));
