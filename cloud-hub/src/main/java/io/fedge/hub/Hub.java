@@ -228,6 +228,17 @@ public final class Hub implements Launcher.Program {
     api.mount(ledger.routes(id -> store.findDevice(id).map(d -> !d.revoked()).orElse(false)));
     api.mount(ota.routes(vertx, new OpsAuth(opsToken), id -> mayConnect(store, new Identity(id, Identity.Role.DEVICE))));
     api.mount(rounds.routes());
+    // ops console: users and sessions in the hub DB, pages under /console/ (docs/console.md)
+    io.fedge.hub.console.ConsoleStore consoleStore = new io.fedge.hub.console.ConsoleStore(db);
+    io.fedge.hub.console.ConsoleAuth console = new io.fedge.hub.console.ConsoleAuth(
+        consoleStore, store::audit, config.console().auth(), clock, new SecureRandom());
+    console.ensureFirstAdmin(data, config.console().adminUser(), config.console().adminPassword());
+    api.sessions(console);
+    api.mount(new io.fedge.hub.console.ConsoleRoutes(console, consoleStore, store));
+    scheduler.scheduleWithFixedDelay(() -> safely(() -> {
+      console.prune();
+      consoleStore.pruneHeartbeats(clock.instant().minus(config.console().heartbeatRetention()));
+    }), 1, 10, TimeUnit.MINUTES);
     KeyPair httpKey = newKey();
     X509Certificate httpCert = ca.issueServer(httpKey.getPublic(), dnsNames(), ipAddresses(), Duration.ofDays(90));
     HttpServerOptions opts =

@@ -58,6 +58,9 @@ public final class HttpApi {
   private final BooleanSupplier ready;
   private final Buffer openApi;
   private final List<ApiRoutes> features = new java.util.ArrayList<>();
+  private volatile SessionResolver sessions = id -> java.util.Optional.empty();
+  /** Key under which the authenticated {@link Principal} is kept in the routing context. */
+  public static final String PRINCIPAL = "fedge.principal";
 
   public HttpApi(
       Vertx vertx,
@@ -86,6 +89,12 @@ public final class HttpApi {
     return this;
   }
 
+  /** Lets console sessions (cookie + CSRF token) call {@code /api/v1} besides the ops token. */
+  public HttpApi sessions(SessionResolver resolver) {
+    this.sessions = java.util.Objects.requireNonNull(resolver, "resolver");
+    return this;
+  }
+
   /** Every route of the hub, declared in one place. */
   public Router router() {
     Router r = Router.router(vertx);
@@ -108,8 +117,8 @@ public final class HttpApi {
     r.get("/api/v1/devices").handler(ctx -> blocking(ctx, 200, () -> listDevices(ctx)));
     r.get("/api/v1/devices/:id").handler(ctx -> blocking(ctx, 200, () -> device(deviceId(ctx))));
     r.get("/api/v1/devices/:id/events").handler(ctx -> blocking(ctx, 200, () -> events(deviceId(ctx), limit(ctx))));
-    r.post("/api/v1/devices/:id/revoke").handler(ctx -> blocking(ctx, 200, () -> revoke(deviceId(ctx), body(ctx))));
-    r.post("/api/v1/claim-tokens").handler(ctx -> blocking(ctx, 201, () -> mintToken(body(ctx))));
+    r.post("/api/v1/devices/:id/revoke").handler(ctx -> blocking(ctx, 200, () -> revoke(deviceId(ctx), body(ctx), actor(ctx))));
+    r.post("/api/v1/claim-tokens").handler(ctx -> blocking(ctx, 201, () -> mintToken(body(ctx), actor(ctx))));
     r.get("/api/v1/audit").handler(ctx -> blocking(ctx, 200, () -> audit(ctx)));
     features.forEach(f -> f.mount(r, this));
 
@@ -120,13 +129,86 @@ public final class HttpApi {
 
   // ---- ops API ----
 
+  /**
+   * The one gate of {@code /api/v1}: the ops bearer token or a console session, then the role
+   * matrix and the CSRF check of {@link AccessPolicy}. The session lookup touches the database, so
+   * it runs off the event loop.
+   */
   private void requireOps(RoutingContext ctx) {
+    String method = ctx.request().method().name();
+    String path = ctx.normalizedPath();
     if (auth.allows(ctx.request().getHeader(HttpHeaders.AUTHORIZATION))) {
+      ctx.put(PRINCIPAL, Principal.opsToken());
+      auditWhenAnswered(ctx, Principal.opsToken(), method, path);
       ctx.next();
-    } else {
-      ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"fedge\"");
-      error(ctx, new ApiError(401, "unauthorized", "send the ops token as 'Authorization: Bearer <token>'"));
+      return;
     }
+    io.vertx.core.http.Cookie cookie = ctx.request().getCookie(SessionResolver.COOKIE);
+    if (cookie == null) {
+      admit(ctx, null, method, path);
+      return;
+    }
+    vertx.executeBlocking(() -> sessions.resolve(cookie.getValue()).orElse(null), false)
+        .onComplete(r -> {
+          if (r.failed()) {
+            ctx.fail(r.cause());
+          } else {
+            admit(ctx, r.result(), method, path);
+          }
+        });
+  }
+
+  private void admit(RoutingContext ctx, Principal who, String method, String path) {
+    AccessPolicy.Decision d = AccessPolicy.decide(who, method, path, ctx.request().getHeader(SessionResolver.CSRF_HEADER));
+    if (d instanceof AccessPolicy.Deny deny) {
+      if (deny.error().status() == 401) {
+        ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"fedge\"");
+      }
+      ApiAudit.refusedByGate(who, method, path, deny.error(), source(ctx), java.time.Instant.now()).ifPresent(this::auditLater);
+      error(ctx, deny.error());
+      return;
+    }
+    if (who != null) {
+      ctx.put(PRINCIPAL, who);
+      auditWhenAnswered(ctx, who, method, path);
+    }
+    ctx.next();
+  }
+
+  /** Every state-changing /api/v1 request is audited with its actor once answered (see {@link ApiAudit}). */
+  private void auditWhenAnswered(RoutingContext ctx, Principal who, String method, String path) {
+    if (!ApiAudit.changesState(method)) {
+      return;
+    }
+    String src = source(ctx);
+    ctx.addBodyEndHandler(v -> ApiAudit.answered(who, method, path, ctx.response().getStatusCode(), src, java.time.Instant.now())
+        .ifPresent(this::auditLater));
+  }
+
+  private void auditLater(AuditEvent e) {
+    vertx.executeBlocking(() -> {
+      provisioning.audit(e);
+      return null;
+    }, false).onFailure(t -> LOG.error("could not write audit event {} by {}: {}", e.action(), e.actor(), t.toString()));
+  }
+
+  /** The authenticated caller of an {@code /api/v1} route, or null on the public login route. */
+  public static Principal principal(RoutingContext ctx) {
+    return ctx.get(PRINCIPAL);
+  }
+
+  /** The name audit events record for this request's caller: a console user, or "ops" for the token. */
+  public static String actor(RoutingContext ctx) {
+    Principal p = principal(ctx);
+    if (p == null) {
+      throw new IllegalStateException("no authenticated caller on " + ctx.normalizedPath());
+    }
+    return p.actor();
+  }
+
+  /** The caller's address, as audit events record it. */
+  public static String sourceOf(RoutingContext ctx) {
+    return source(ctx);
   }
 
   private Object listDevices(RoutingContext ctx) {
@@ -155,19 +237,19 @@ public final class HttpApi {
     return Map.of("events", fleet.deviceEvents(id, limit));
   }
 
-  private Object revoke(String id, JsonNode body) {
+  private Object revoke(String id, JsonNode body, String actor) {
     String reason = body.path("reason").asText("");
     if (reason.isBlank() || reason.length() > 500) {
       throw ApiError.badRequest("give a 'reason' of 1-500 characters; it is kept in the audit log");
     }
-    return switch (admin.revoke(id, OpsAuth.OPS_ACTOR, reason)) {
+    return switch (admin.revoke(id, actor, reason)) {
       case REVOKED -> Map.of("deviceId", id, "revoked", true);
       case ALREADY_REVOKED -> throw new ApiError(409, "already_revoked", "device " + id + " is already revoked");
       case UNKNOWN_DEVICE -> throw ApiError.notFound("device " + id);
     };
   }
 
-  private Object mintToken(JsonNode body) {
+  private Object mintToken(JsonNode body, String actor) {
     String group = body.path("group").asText(null);
     if (!Ids.isValid(group)) {
       throw ApiError.badRequest("'group' is required: 3-64 characters of [a-z0-9-]");
@@ -180,7 +262,7 @@ public final class HttpApi {
       }
       ttl = Duration.ofSeconds(t.asLong());
     }
-    MintedToken m = enrollmentService.mintClaimToken(group, ttl, OpsAuth.OPS_ACTOR);
+    MintedToken m = enrollmentService.mintClaimToken(group, ttl, actor);
     ClaimBundle bundle = new ClaimBundle(info.hubUrl(), info.caFingerprint(), m.token(), group);
     ObjectNode out = JSON.createObjectNode();
     out.put("tokenId", m.record().tokenId());
@@ -188,6 +270,12 @@ public final class HttpApi {
     out.put("group", group);
     out.put("expiresAt", m.record().expiresAt().toString());
     out.set("claimBundle", JSON.valueToTree(bundle));
+    try {
+      // The same JSON a claim.json file holds, as a QR code for provisioning tools and phones.
+      out.put("claimBundleQrSvg", io.fedge.hub.console.QrSvg.encode(JSON.writeValueAsString(bundle)));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
     return out;
   }
 

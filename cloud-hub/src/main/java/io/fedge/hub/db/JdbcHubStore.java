@@ -289,6 +289,18 @@ public final class JdbcHubStore implements ProvisioningStore, FleetStore {
         ps.setString(3, resourcesJson);
         ps.setString(4, deviceId);
         ps.setLong(5, millis(at));
+        if (ps.executeUpdate() == 0) {
+          return 0;
+        }
+      }
+      // The history behind the console's device charts (schema V5), pruned by the hub.
+      try (PreparedStatement ps = c.prepareStatement(
+          "INSERT INTO device_heartbeats (device_id, at, agent_version, resources_json) VALUES (?, ?, ?, ?)"
+              + " ON CONFLICT (device_id, at) DO NOTHING")) {
+        ps.setString(1, deviceId);
+        ps.setLong(2, millis(at));
+        ps.setString(3, agentVersion);
+        ps.setString(4, resourcesJson);
         return ps.executeUpdate();
       }
     });

@@ -56,6 +56,7 @@ public final class LedgerRoutes implements ApiRoutes {
     r.get("/api/v1/ledger/proof/inclusion").handler(ctx -> api.blocking(ctx, 200, () -> inclusion(ctx)));
     r.get("/api/v1/ledger/proof/consistency").handler(ctx -> api.blocking(ctx, 200, () -> consistency(ctx)));
     r.get("/api/v1/ledger/entries").handler(ctx -> api.blocking(ctx, 200, () -> entries(ctx)));
+    r.get("/api/v1/ledger/checkpoints").handler(ctx -> api.blocking(ctx, 200, () -> checkpoints(ctx)));
     r.get("/api/v1/ledger/alarms").handler(ctx -> api.blocking(ctx, 200, () -> alarms(ctx)));
     r.post("/api/v1/ledger/alarms/:id/clear").handler(ctx -> api.blocking(ctx, 200, () -> clear(ctx)));
 
@@ -159,10 +160,28 @@ public final class LedgerRoutes implements ApiRoutes {
   private Object entries(RoutingContext ctx) {
     long start = number(ctx, "start", false);
     int limit = HttpApi.limit(ctx);
-    List<Map<String, Object>> list = ledger.store().entries(Math.max(0, start), limit).stream().map(LedgerRoutes::entryJson).toList();
+    String type = ctx.queryParams().get("type");
+    if (type != null && !type.matches("[a-z0-9-]{1,32}")) {
+      throw ApiError.badRequest("'type' is an entry type: 1-32 characters of [a-z0-9-], e.g. round-digest");
+    }
+    String subject = ctx.queryParams().get("subject");
+    if (subject != null && !Ids.isValid(subject)) {
+      throw ApiError.badRequest("'subject' is a device id among the entries' recipients: 3-64 characters of [a-z0-9-]");
+    }
+    List<Map<String, Object>> list =
+        ledger.store().entries(Math.max(0, start), limit, type, subject).stream().map(LedgerRoutes::entryJson).toList();
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("size", ledger.size());
     out.put("entries", list);
+    return out;
+  }
+
+  private Object checkpoints(RoutingContext ctx) {
+    long before = ctx.queryParams().get("before") == null ? -1 : number(ctx, "before", true);
+    List<Map<String, Object>> list = ledger.store().checkpoints(before, HttpApi.limit(ctx)).stream().map(LedgerRoutes::checkpointJson).toList();
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("size", ledger.size());
+    out.put("checkpoints", list);
     return out;
   }
 
@@ -218,9 +237,9 @@ public final class LedgerRoutes implements ApiRoutes {
         throw ApiError.badRequest("'note' must be at most 500 characters");
       }
     }
-    int n = ledger.store().clearAlarms(id, io.fedge.hub.api.OpsAuth.OPS_ACTOR, clock.instant());
+    int n = ledger.store().clearAlarms(id, HttpApi.actor(ctx), clock.instant());
     // Sent even when the hub has no open alarm on record: the device may have raised one the hub has not received yet.
-    clearSender.accept(id, new LedgerAlarmClear(io.fedge.hub.api.OpsAuth.OPS_ACTOR, note, clock.instant().toString()));
+    clearSender.accept(id, new LedgerAlarmClear(HttpApi.actor(ctx), note, clock.instant().toString()));
     return Map.of("deviceId", id, "cleared", n);
   }
 

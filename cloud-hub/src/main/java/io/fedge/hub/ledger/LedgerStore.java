@@ -204,13 +204,34 @@ public final class LedgerStore {
   }
 
   public List<StoredEntry> entries(long start, int limit) {
+    return entries(start, limit, null, null);
+  }
+
+  /**
+   * Entries from {@code start} in index order, optionally only those of one {@code type} and/or
+   * naming {@code recipient} (a device id among the entry's recipients); null means any.
+   */
+  public List<StoredEntry> entries(long start, int limit, String type, String recipient) {
+    StringBuilder sql = new StringBuilder("SELECT e.idx, e.entry_type, e.entry, e.leaf_hash, e.appended_at FROM ledger_entries e WHERE e.idx >= ?");
+    if (type != null) {
+      sql.append(" AND e.entry_type = ?");
+    }
+    if (recipient != null) {
+      sql.append(" AND EXISTS (SELECT 1 FROM ledger_recipients r WHERE r.idx = e.idx AND r.device_id = ?)");
+    }
+    sql.append(" ORDER BY e.idx LIMIT ?");
     return db.inTransaction(
         c -> {
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "SELECT idx, entry_type, entry, leaf_hash, appended_at FROM ledger_entries WHERE idx >= ? ORDER BY idx LIMIT ?")) {
-            ps.setLong(1, start);
-            ps.setInt(2, limit);
+          try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            int i = 1;
+            ps.setLong(i++, start);
+            if (type != null) {
+              ps.setString(i++, type);
+            }
+            if (recipient != null) {
+              ps.setString(i++, recipient);
+            }
+            ps.setInt(i, limit);
             List<StoredEntry> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
               while (rs.next()) {
@@ -282,6 +303,31 @@ public final class LedgerStore {
     return checkpointWhere("WHERE size = ?", size);
   }
 
+  /** Signed checkpoints, newest first, of size below {@code beforeSize} (all when negative). */
+  public List<StoredCheckpoint> checkpoints(long beforeSize, int limit) {
+    return db.inTransaction(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT size, root_hash, note, signed_at FROM ledger_checkpoints WHERE size < ? ORDER BY size DESC LIMIT ?")) {
+            ps.setLong(1, beforeSize < 0 ? Long.MAX_VALUE : beforeSize);
+            ps.setInt(2, limit);
+            List<StoredCheckpoint> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                out.add(checkpointRow(rs));
+              }
+            }
+            return out;
+          }
+        });
+  }
+
+  /** size, root_hash, note, signed_at */
+  private static StoredCheckpoint checkpointRow(ResultSet rs) throws java.sql.SQLException {
+    return new StoredCheckpoint(rs.getLong(1), HEX.parseHex(rs.getString(2)), rs.getString(3), Instant.ofEpochMilli(rs.getLong(4)));
+  }
+
   private Optional<StoredCheckpoint> checkpointWhere(String clause, Long arg) {
     return db.inTransaction(
         c -> {
@@ -290,10 +336,7 @@ public final class LedgerStore {
               ps.setLong(1, arg);
             }
             try (ResultSet rs = ps.executeQuery()) {
-              return rs.next()
-                  ? Optional.of(
-                      new StoredCheckpoint(rs.getLong(1), HEX.parseHex(rs.getString(2)), rs.getString(3), Instant.ofEpochMilli(rs.getLong(4))))
-                  : Optional.<StoredCheckpoint>empty();
+              return rs.next() ? Optional.of(checkpointRow(rs)) : Optional.<StoredCheckpoint>empty();
             }
           }
         });

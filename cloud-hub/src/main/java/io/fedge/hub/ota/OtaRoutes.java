@@ -76,16 +76,16 @@ public final class OtaRoutes implements ApiRoutes {
     r.get("/api/v1/releases").handler(ctx -> api.blocking(ctx, 200, guard(this::listReleases)));
     r.get("/api/v1/releases/:target/downloads").handler(ctx -> api.blocking(ctx, 200, guard(() -> downloads(ctx.pathParam("target")))));
     r.post("/api/v1/campaigns").handler(ctx -> api.blocking(ctx, 201, guard(() ->
-        view(campaigns.create(JSON.treeToValue(HttpApi.body(ctx), CampaignSpec.class), OpsAuth.OPS_ACTOR)))));
+        view(campaigns.create(JSON.treeToValue(HttpApi.body(ctx), CampaignSpec.class), HttpApi.actor(ctx))))));
     r.get("/api/v1/campaigns").handler(ctx -> api.blocking(ctx, 200, guard(this::listCampaigns)));
     r.get("/api/v1/campaigns/:id").handler(ctx -> api.blocking(ctx, 200, guard(() ->
         view(campaigns.view(ctx.pathParam("id")).orElseThrow(() -> ApiError.notFound("campaign " + ctx.pathParam("id")))))));
     r.post("/api/v1/campaigns/:id/pause").handler(ctx -> api.blocking(ctx, 200, guard(() ->
-        view(campaigns.pause(ctx.pathParam("id"), OpsAuth.OPS_ACTOR)))));
+        view(campaigns.pause(ctx.pathParam("id"), HttpApi.actor(ctx))))));
     r.post("/api/v1/campaigns/:id/resume").handler(ctx -> api.blocking(ctx, 200, guard(() ->
-        view(campaigns.resume(ctx.pathParam("id"), OpsAuth.OPS_ACTOR)))));
+        view(campaigns.resume(ctx.pathParam("id"), HttpApi.actor(ctx))))));
     r.post("/api/v1/campaigns/:id/cancel").handler(ctx -> api.blocking(ctx, 200, guard(() ->
-        view(campaigns.cancel(ctx.pathParam("id"), OpsAuth.OPS_ACTOR)))));
+        view(campaigns.cancel(ctx.pathParam("id"), HttpApi.actor(ctx))))));
     r.put("/api/v1/ota/devices/:id/profile").handler(ctx -> api.blocking(ctx, 200, guard(() -> deviceProfile(ctx))));
     r.put("/api/v1/ota/groups/:group/profile").handler(ctx -> api.blocking(ctx, 200, guard(() -> groupProfile(ctx))));
 
@@ -263,6 +263,7 @@ public final class OtaRoutes implements ApiRoutes {
       devices.add(dm);
     }
     m.put("devices", devices);
+    m.put("waves", WaveProgress.of(v.spec().normalized().plan(), v.campaign().wave(), v.devices()));
     return m;
   }
 

@@ -241,6 +241,12 @@ public final class Coordinator {
     return changed;
   }
 
+  /** The job's open round attempt as the console shows it, if one is open on this hub. */
+  public synchronized java.util.Optional<RoundProgress> progress(String jobId) {
+    Attempt a = open.get(jobId);
+    return a == null ? java.util.Optional.empty() : java.util.Optional.of(RoundProgress.of(a));
+  }
+
   // ------------------------------------------------------------------ attempts
 
   private void startAttempt(JobSpec spec, int round, int attempt) {

@@ -36,7 +36,9 @@ public final class RoundRoutes implements ApiRoutes {
     r.get("/api/v1/jobs").handler(ctx -> api.blocking(ctx, 200, this::jobs));
     r.get("/api/v1/jobs/:id").handler(ctx -> api.blocking(ctx, 200, () -> job(id(ctx))));
     r.get("/api/v1/jobs/:id/rounds").handler(ctx -> api.blocking(ctx, 200, () -> rounds(id(ctx))));
-    r.post("/api/v1/jobs/:id/cancel").handler(ctx -> api.blocking(ctx, 200, () -> cancel(id(ctx))));
+    r.get("/api/v1/jobs/:id/progress").handler(ctx -> api.blocking(ctx, 200, () -> progress(id(ctx))));
+    r.get("/api/v1/jobs/:id/metrics").handler(ctx -> api.blocking(ctx, 200, () -> metrics(id(ctx))));
+    r.post("/api/v1/jobs/:id/cancel").handler(ctx -> api.blocking(ctx, 200, () -> cancel(id(ctx), HttpApi.actor(ctx))));
     r.get("/api/v1/models").handler(ctx -> api.blocking(ctx, 200, this::models));
     r.get("/api/v1/models/:id").handler(ctx -> api.blocking(ctx, 200, () -> model(modelId(ctx))));
     r.get("/api/v1/models/:id/parameters").handler(this::download);
@@ -114,12 +116,51 @@ public final class RoundRoutes implements ApiRoutes {
     return Map.of("job", id, "rounds", a);
   }
 
-  private Object cancel(String id) {
+  private Object progress(String id) {
+    JobRow j = store.job(id).orElseThrow(() -> ApiError.notFound("job " + id));
+    ObjectNode n = WireCodec.mapper().createObjectNode();
+    n.put("job", id);
+    n.put("state", j.state().name());
+    n.put("nextRound", j.nextRound());
+    n.put("totalRounds", read(j.document()).path("rounds").asInt(0));
+    RoundProgress p = coordinator.progress(id).orElse(null);
+    if (p == null) {
+      n.putNull("open");
+      return n;
+    }
+    ObjectNode o = n.putObject("open");
+    o.put("round", p.round());
+    o.put("attempt", p.attempt());
+    o.put("phase", p.phase());
+    o.put("state", p.state());
+    o.put("secure", p.secure());
+    o.put("startedAt", p.startedAt().toString());
+    o.put("deadline", p.deadline().toString());
+    o.put("phaseDeadline", p.phaseDeadline().toString());
+    o.set("invited", WireCodec.mapper().valueToTree(p.invited()));
+    o.set("uploaded", WireCodec.mapper().valueToTree(p.uploaded()));
+    o.set("declined", WireCodec.mapper().valueToTree(p.declined()));
+    o.set("waiting", WireCodec.mapper().valueToTree(p.waiting()));
+    if (p.secure()) {
+      o.set("advertised", WireCodec.mapper().valueToTree(p.advertised()));
+      o.set("shared", WireCodec.mapper().valueToTree(p.shared()));
+      o.set("unmasked", WireCodec.mapper().valueToTree(p.unmasked()));
+    }
+    return n;
+  }
+
+  private Object metrics(String id) {
+    store.job(id).orElseThrow(() -> ApiError.notFound("job " + id));
+    MetricsHistory h = MetricsHistory.of(store.rounds(id));
+    return Map.of("job", id, "rounds", h.rounds(), "series", h.series());
+  }
+
+  private Object cancel(String id, String actor) {
     JobRow j = store.job(id).orElseThrow(() -> ApiError.notFound("job " + id));
     if (j.state().terminal()) {
       throw new ApiError(409, "job_over", "job " + id + " is already " + j.state() + "; nothing to cancel");
     }
-    coordinator.cancel(id, "cancelled by ops");
+    coordinator.cancel(id, "cancelled by " + actor);
     return jobJson(store.job(id).orElseThrow());
   }
 

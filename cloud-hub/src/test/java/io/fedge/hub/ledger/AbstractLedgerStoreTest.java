@@ -163,6 +163,31 @@ abstract class AbstractLedgerStoreTest {
   }
 
   @Test
+  void entriesCanBeFilteredByTypeAndByRecipient() {
+    ledger.append(EntryTypes.ENROLLMENT, body(0), List.of("dev-abc"));
+    ledger.append(EntryTypes.REVOCATION, Map.of("deviceId", "dev-xyz", "reason", "stolen"), List.of("dev-xyz"));
+    ledger.append(EntryTypes.ENROLLMENT, body(2), List.of("dev-xyz"));
+    ledger.append(EntryTypes.ENROLLMENT, body(3), List.of());
+    assertThat(ledger.store().entries(0, 100, EntryTypes.ENROLLMENT, null)).extracting(LedgerStore.StoredEntry::index).containsExactly(0L, 2L, 3L);
+    assertThat(ledger.store().entries(0, 100, null, "dev-xyz")).extracting(LedgerStore.StoredEntry::index).containsExactly(1L, 2L);
+    assertThat(ledger.store().entries(0, 100, EntryTypes.ENROLLMENT, "dev-xyz")).extracting(LedgerStore.StoredEntry::index).containsExactly(2L);
+    assertThat(ledger.store().entries(3, 100, EntryTypes.ENROLLMENT, null)).extracting(LedgerStore.StoredEntry::index).containsExactly(3L);
+    assertThat(ledger.store().entries(0, 1, EntryTypes.ENROLLMENT, null)).hasSize(1);
+    assertThat(ledger.store().entries(0, 100, EntryTypes.ENROLLMENT, "dev-nobody")).isEmpty();
+  }
+
+  @Test
+  void checkpointsAreListedNewestFirstAndPagedBySize() {
+    for (int size = 1; size <= 3; size++) {
+      ledger.append(EntryTypes.ENROLLMENT, body(size), List.of());
+      ledger.checkpoint();
+    }
+    assertThat(ledger.store().checkpoints(-1, 100)).extracting(LedgerStore.StoredCheckpoint::size).containsExactly(3L, 2L, 1L);
+    assertThat(ledger.store().checkpoints(3, 1)).extracting(LedgerStore.StoredCheckpoint::size).containsExactly(2L);
+    assertThat(ledger.store().checkpoints(1, 10)).isEmpty();
+  }
+
+  @Test
   void restartKeepsTheLogItsSizeAndItsRoot() throws Exception {
     for (int i = 0; i < 700; i++) {
       ledger.append(EntryTypes.ENROLLMENT, body(i), List.of());

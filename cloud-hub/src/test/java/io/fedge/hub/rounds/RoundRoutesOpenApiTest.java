@@ -29,7 +29,7 @@ class RoundRoutesOpenApiTest {
         }
       }
       // Guard: the test found the routes it checks.
-      assertThat(routed).containsKeys("/api/v1/jobs", "/api/v1/jobs/{id}/rounds", "/api/v1/models/{id}/parameters");
+      assertThat(routed).containsKeys("/api/v1/jobs", "/api/v1/jobs/{id}/rounds", "/api/v1/jobs/{id}/progress", "/api/v1/jobs/{id}/metrics", "/api/v1/models/{id}/parameters");
       JsonNode paths = WireCodec.mapper().readTree(in).get("paths");
       routed.forEach((path, methods) -> {
         assertThat(paths.has(path)).as("openapi.json documents %s", path).isTrue();

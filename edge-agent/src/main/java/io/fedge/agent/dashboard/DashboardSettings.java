@@ -1,7 +1,7 @@
 package io.fedge.agent.dashboard;
 
 import io.fedge.agent.dashboard.auth.DashboardAuth;
-import io.fedge.agent.dashboard.auth.LockoutPolicy;
+import io.fedge.provisioning.auth.LockoutPolicy;
 import io.fedge.federation.config.Settings;
 import java.nio.file.Files;
 import java.nio.file.Path;

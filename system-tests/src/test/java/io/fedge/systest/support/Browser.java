@@ -18,6 +18,23 @@ public final class Browser {
   private Browser() {}
 
   public static ChromeDriver start(Path profileDir) throws Exception {
+    return start(profileDir, false);
+  }
+
+  /**
+   * With {@code acceptInsecureCerts} Chromium accepts a server certificate it cannot verify: for the
+   * hub console, whose HTTPS certificate chains to the hub's own CA (which the browser does not know).
+   */
+  public static ChromeDriver start(Path profileDir, boolean acceptInsecureCerts) throws Exception {
+    return start(profileDir, acceptInsecureCerts, new String[0]);
+  }
+
+  /** With extra Chromium flags (e.g. {@code --ignore-certificate-errors-spki-list=<pin>}: trust one server key only). */
+  public static ChromeDriver start(Path profileDir, String... extraArgs) throws Exception {
+    return start(profileDir, false, extraArgs);
+  }
+
+  private static ChromeDriver start(Path profileDir, boolean acceptInsecureCerts, String... extraArgs) throws Exception {
     for (String p : new String[] {BROWSER, DRIVER}) {
       if (!Files.isExecutable(Path.of(p))) {
         throw new AssertionError(p + " is missing: browser tests need Debian's Chromium."
@@ -30,6 +47,8 @@ public final class Browser {
     o.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync",
         "--disable-dev-shm-usage", "--window-size=1280,900", "--user-data-dir=" + profileDir.toAbsolutePath());
+    o.addArguments(extraArgs);
+    o.setAcceptInsecureCerts(acceptInsecureCerts);
     ChromeDriverService service =
         new ChromeDriverService.Builder().usingDriverExecutable(new File(DRIVER)).usingAnyFreePort().build();
     return new ChromeDriver(service, o);

@@ -1,6 +1,8 @@
 package io.fedge.agent.dashboard.auth;
 
 import io.fedge.provisioning.Pem;
+import io.fedge.provisioning.auth.LockoutPolicy;
+import io.fedge.provisioning.auth.PasswordHasher;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

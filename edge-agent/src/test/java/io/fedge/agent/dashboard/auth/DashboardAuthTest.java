@@ -2,6 +2,8 @@ package io.fedge.agent.dashboard.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fedge.provisioning.auth.LockoutPolicy;
+import io.fedge.provisioning.auth.PasswordHasher;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;

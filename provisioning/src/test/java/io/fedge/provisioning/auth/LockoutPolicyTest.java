@@ -1,4 +1,4 @@
-package io.fedge.agent.dashboard.auth;
+package io.fedge.provisioning.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.fedge.agent.dashboard.auth;
+package io.fedge.provisioning.auth;
 
 import java.time.Duration;
 

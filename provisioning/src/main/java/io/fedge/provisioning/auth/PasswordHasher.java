@@ -1,4 +1,4 @@
-package io.fedge.agent.dashboard.auth;
+package io.fedge.provisioning.auth;
 
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -8,7 +8,7 @@ import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
 
 /**
- * Salted PBKDF2-HMAC-SHA256 (the JDK's provider) for the dashboard password and the pairing code.
+ * Salted PBKDF2-HMAC-SHA256 (the JDK's provider) for passwords and one-time codes (the agent dashboard, the hub console).
  *
  * <p>Stored form: {@code pbkdf2-sha256$<iterations>$<salt b64>$<hash b64>}, so the iteration count
  * can be raised later without breaking stored hashes. 600,000 iterations is OWASP's 2023 figure for
