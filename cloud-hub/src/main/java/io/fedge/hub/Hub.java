@@ -141,6 +141,9 @@ public final class Hub implements Launcher.Program {
 
   public void start() throws Exception {
     long t0 = System.nanoTime();
+    if (LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext logs) {
+      logs.putProperty("replicaId", config.replicaId()); // in every JSON log line's context
+    }
     Path data = config.dataDir();
     Pem.createPrivateDirectories(data);
 

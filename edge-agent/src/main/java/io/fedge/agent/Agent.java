@@ -242,6 +242,9 @@ public final class Agent implements Launcher.Program {
     try {
       stage = BootStage.ENROLLING;
       DeviceCredentials creds = identity.ensureEnrolled();
+      if (LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext logs) {
+        logs.putProperty("deviceId", creds.deviceId()); // in every JSON log line's context
+      }
       enqueueEvent(creds.deviceId(), "agent.started", Map.of("version", config.agentVersion()));
       startLink(creds);
       consent.resendUnsent(); // decisions taken before enrollment or lost to a crash before queueing

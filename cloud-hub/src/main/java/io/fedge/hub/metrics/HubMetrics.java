@@ -71,7 +71,7 @@ public final class HubMetrics implements HubMqttClient.Traffic {
         .register(registry);
     ledgerAppend = Timer.builder("fedge_hub_ledger_append_seconds")
         .description("Time to append one batch of entries to the ledger (durable when it returns)")
-        .publishPercentileHistogram()
+        .serviceLevelObjectives(seconds(0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5))
         .register(registry);
     ledgerAppended = Counter.builder("fedge_hub_ledger_appended_entries_total")
         .description("Entries appended to the ledger by this process").register(registry);
@@ -122,7 +122,8 @@ public final class HubMetrics implements HubMqttClient.Traffic {
         Tags tags = Tags.of("phase", bounded(o.phase(), "scale", "train"), "state", bounded(o.state(), "DONE", "FAILED"));
         Timer.builder("fedge_hub_round_duration_seconds")
             .description("Round attempts from invitation to end, by phase and outcome")
-            .tags(tags).publishPercentileHistogram().register(registry).record(o.duration());
+            .tags(tags).serviceLevelObjectives(seconds(1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600))
+            .register(registry).record(o.duration());
         DistributionSummary.builder("fedge_hub_round_participants")
             .description("Devices whose update was stored, per round attempt").tags(tags)
             .register(registry).record(o.participants());
@@ -132,11 +133,17 @@ public final class HubMetrics implements HubMqttClient.Traffic {
         if (!o.aggregation().isZero()) {
           Timer.builder("fedge_hub_round_aggregation_seconds")
               .description("Aggregation, validation and scoring of one round attempt")
-              .tag("phase", bounded(o.phase(), "scale", "train")).publishPercentileHistogram()
+              .tag("phase", bounded(o.phase(), "scale", "train"))
+              .serviceLevelObjectives(seconds(0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60))
               .register(registry).record(o.aggregation());
         }
       }
     };
+  }
+
+  /** Histogram bucket bounds, given in seconds. */
+  static Duration[] seconds(double... s) {
+    return java.util.Arrays.stream(s).mapToObj(x -> Duration.ofNanos((long) (x * 1e9))).toArray(Duration[]::new);
   }
 
   private static String bounded(String value, String... allowed) {

@@ -165,7 +165,10 @@ public final class AgentMetrics {
         if (start != null && ("sent".equals(stage) || "failed".equals(stage) || "declined".equals(stage))) {
           Timer.builder("fedge_agent_training_seconds")
               .description("Local training per round attempt, until the update was sent (or training failed)")
-              .tag("outcome", "sent".equals(stage) ? "sent" : "failed").publishPercentileHistogram().register(registry)
+              .tag("outcome", "sent".equals(stage) ? "sent" : "failed")
+              .serviceLevelObjectives(java.util.stream.LongStream.of(1, 5, 15, 30, 60, 120, 300, 600, 1800)
+                  .mapToObj(Duration::ofSeconds).toArray(Duration[]::new))
+              .register(registry)
               .record(Duration.ofNanos(System.nanoTime() - start));
         }
       }
