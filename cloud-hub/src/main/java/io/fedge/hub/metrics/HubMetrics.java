@@ -5,13 +5,13 @@ import io.fedge.federation.wire.WireException;
 import io.fedge.hub.fleet.DeviceView;
 import io.fedge.hub.ledger.Ledger;
 import io.fedge.hub.mqtt.HubMqttClient;
+import io.fedge.hub.ota.CampaignEngine;
 import io.fedge.hub.rounds.RoundDigest;
 import io.fedge.hub.rounds.RoundListener;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
@@ -45,7 +45,12 @@ public final class HubMetrics implements HubMqttClient.Traffic {
   private final AtomicLong revoked = new AtomicLong();
   private final AtomicLong connected = new AtomicLong();
   private final AtomicLong ledgerSize = new AtomicLong();
-  private final MultiGauge otaDevices;
+  /** Campaign states counted in {@code fedge_hub_ota_devices} (finished campaigns are not). */
+  static final List<String> OTA_CAMPAIGN_STATES = List.of(CampaignEngine.RUNNING, CampaignEngine.PAUSED);
+  static final List<String> OTA_DEVICE_STATES = List.of(CampaignEngine.PENDING, CampaignEngine.OFFERED,
+      CampaignEngine.DOWNLOADING, CampaignEngine.INSTALLED, CampaignEngine.UPDATED, CampaignEngine.FAILED,
+      CampaignEngine.SKIPPED);
+  private final Map<String, AtomicLong> otaDevices = new java.util.HashMap<>();
   private final Timer ledgerAppend;
   private final Counter ledgerAppended;
   private long refreshedAtNanos;
@@ -59,16 +64,23 @@ public final class HubMetrics implements HubMqttClient.Traffic {
     this.sources = sources;
     this.maxAge = maxAge;
     Gauge.builder("fedge_hub_devices_enrolled", enrolled, AtomicLong::get)
-        .description("Devices enrolled and not revoked").register(registry);
+        .description("Devices enrolled and not revoked").strongReference(true).register(registry);
     Gauge.builder("fedge_hub_devices_revoked", revoked, AtomicLong::get)
-        .description("Devices revoked").register(registry);
+        .description("Devices revoked").strongReference(true).register(registry);
     Gauge.builder("fedge_hub_devices_connected", connected, AtomicLong::get)
-        .description("Enrolled devices currently online (connected to the broker)").register(registry);
+        .description("Enrolled devices currently online (connected to the broker)").strongReference(true).register(registry);
     Gauge.builder("fedge_hub_ledger_entries", ledgerSize, AtomicLong::get)
-        .description("Entries in the Merkle ledger").register(registry);
-    otaDevices = MultiGauge.builder("fedge_hub_ota_devices")
-        .description("Devices in running or paused OTA campaigns, by campaign state and device state")
-        .register(registry);
+        .description("Entries in the Merkle ledger").strongReference(true).register(registry);
+    for (String campaignState : OTA_CAMPAIGN_STATES) {
+      for (String deviceState : OTA_DEVICE_STATES) {
+        AtomicLong n = new AtomicLong();
+        otaDevices.put(campaignState + "/" + deviceState, n);
+        Gauge.builder("fedge_hub_ota_devices", n, AtomicLong::get)
+            .description("Devices in running or paused OTA campaigns, by campaign state and device state")
+            .tags("campaign_state", campaignState, "device_state", deviceState)
+            .strongReference(true).register(registry);
+      }
+    }
     ledgerAppend = Timer.builder("fedge_hub_ledger_append_seconds")
         .description("Time to append one batch of entries to the ledger (durable when it returns)")
         .serviceLevelObjectives(seconds(0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5))
@@ -186,11 +198,11 @@ public final class HubMetrics implements HubMqttClient.Traffic {
     revoked.set(r);
     connected.set(c);
     ledgerSize.set(sources.ledgerSize().getAsLong());
-    List<MultiGauge.Row<?>> rows = new ArrayList<>();
-    sources.otaDevicesByCampaignState().get().forEach((campaignState, byDevice) ->
-        byDevice.forEach((deviceState, n) ->
-            rows.add(MultiGauge.Row.of(Tags.of("campaign_state", campaignState, "device_state", deviceState), n))));
-    otaDevices.register(rows, true);
+    Map<String, Map<String, Integer>> ota = sources.otaDevicesByCampaignState().get();
+    otaDevices.forEach((key, n) -> {
+      String[] k = key.split("/", 2);
+      n.set(ota.getOrDefault(k[0], Map.of()).getOrDefault(k[1], 0));
+    });
     refreshedAtNanos = now;
     refreshed = true;
   }

@@ -38,6 +38,8 @@ public final class AgentMetrics {
   private final Clock clock;
   private final Map<String, long[]> ingestSeen = new HashMap<>();
   private final Map<String, Long> trainingStarted = new HashMap<>();
+  // Micrometer keeps only weak references to what a function counter reads: hold them here.
+  private final List<Object> sources = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   public AgentMetrics(MeterRegistry registry, Clock clock) {
     this.registry = registry;
@@ -48,10 +50,11 @@ public final class AgentMetrics {
 
   /** Link state and counters; {@code link} is empty until the agent has enrolled and started its link. */
   public AgentMetrics link(Supplier<LinkStats> link) {
+    sources.add(link);
     for (ConnectionState s : ConnectionState.values()) {
       Gauge.builder("fedge_agent_mqtt_connection_state", link, l -> stats(l).state() == s ? 1 : 0)
           .description("1 for the MQTT link's current state, 0 for the others").tag("state", s.name())
-          .register(registry);
+          .strongReference(true).register(registry);
     }
     linkCounter("fedge_agent_mqtt_connects_total", "Successful MQTT connections since start", link, LinkStats::connects);
     linkCounter("fedge_agent_mqtt_disconnects_total", "Established MQTT connections lost or closed (each is followed by a reconnect)",
@@ -61,7 +64,7 @@ public final class AgentMetrics {
     linkCounter("fedge_agent_mqtt_rejected_total", "Acknowledgements with an error reason code", link, LinkStats::rejected);
     linkCounter("fedge_agent_mqtt_dead_lettered_total", "Outbox rows set aside as undeliverable", link, LinkStats::deadLettered);
     Gauge.builder("fedge_agent_mqtt_inflight", link, l -> stats(l).inflight())
-        .description("Messages sent and not yet acknowledged").register(registry);
+        .description("Messages sent and not yet acknowledged").strongReference(true).register(registry);
     return this;
   }
 
@@ -79,12 +82,12 @@ public final class AgentMetrics {
   /** Depth, age of the oldest row, dead letters, and messages queued by kind. */
   public AgentMetrics outbox(Outbox outbox) {
     Gauge.builder("fedge_agent_outbox_depth", outbox, Outbox::depth)
-        .description("Messages waiting in the outbox (in flight included)").register(registry);
+        .description("Messages waiting in the outbox (in flight included)").strongReference(true).register(registry);
     Gauge.builder("fedge_agent_outbox_oldest_age_seconds", outbox,
             o -> o.oldestCreatedAt().map(t -> Duration.between(t, clock.instant()).toMillis() / 1000.0).orElse(0.0))
         .description("Age of the oldest message in the outbox; 0 when it is empty").register(registry);
     Gauge.builder("fedge_agent_outbox_dead_letters", outbox, Outbox::deadLetterDepth)
-        .description("Messages set aside as undeliverable").register(registry);
+        .description("Messages set aside as undeliverable").strongReference(true).register(registry);
     for (String kind : KindLabel.known()) {
       sentCounter(kind);
       receivedCounter(kind);
@@ -181,7 +184,7 @@ public final class AgentMetrics {
   public AgentMetrics ota(Supplier<String> phase) {
     for (String p : OTA_PHASES) {
       Gauge.builder("fedge_agent_ota_phase", phase, s -> p.equals(s.get()) ? 1 : 0)
-          .description("1 for the OTA updater's current phase, 0 for the others").tag("phase", p).register(registry);
+          .description("1 for the OTA updater's current phase, 0 for the others").tag("phase", p).strongReference(true).register(registry);
     }
     return this;
   }
