@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * The dealer's web dashboard on the appliance's LAN port: the pages, their static assets, and the
  * JSON API over {@link DashboardBackend}, all behind {@link DashboardAuth}. Public without a session:
  * {@code /healthz}, the login and pairing pages and their POSTs, and {@code /assets/} (code and
- * styles, no data). Everything else needs a session; see docs/dashboard.md.
+ * styles, no data), plus the {@link #publicRoutes} (readiness, and metrics behind their own token).
+ * Everything else needs a session; see docs/dashboard.md.
  */
 public final class DashboardServer {
   private static final Logger LOG = LoggerFactory.getLogger(DashboardServer.class);
