@@ -29,7 +29,7 @@ import io.fedge.federation.metrics.PrometheusMetrics;
 import io.fedge.hub.metrics.HttpMetrics;
 import io.fedge.hub.metrics.HubMetrics;
 import io.fedge.hub.metrics.MetricsRoutes;
-import io.fedge.hub.metrics.Readiness;
+import io.fedge.federation.metrics.Readiness;
 import io.fedge.hub.rounds.RoundListener;
 import io.fedge.federation.wire.WireCodec;
 import io.fedge.provisioning.CertificateAuthority;

@@ -28,6 +28,7 @@ import io.fedge.agent.mqtt.Outbox;
 import io.fedge.agent.dashboard.ObservabilityRoutes;
 import io.fedge.agent.metrics.AgentMetrics;
 import io.fedge.federation.metrics.PrometheusMetrics;
+import io.fedge.federation.metrics.Readiness;
 import io.fedge.agent.ota.OtaService;
 import io.fedge.ota.launcher.SlotLauncher;
 import io.fedge.agent.telemetry.ResourceProbe;
@@ -225,10 +226,10 @@ public final class Agent implements Launcher.Program {
     dashboardBackend = new AgentDashboard(this::status, this.data, consent, ota, ledger, training, clock);
     rounds.addListener(dashboardBackend.trainingListener());
     dashboard = new DashboardServer(vertx, dashboardBackend, dashboardAuth, config.dashboard());
-    dashboard.publicRoutes(new ObservabilityRoutes(metrics, config.metricsToken(), Map.of(
-        "enrolled", () -> identity.current().isPresent(),
-        "mqtt-connected", () -> link != null && link.state() == ConnectionState.CONNECTED,
-        "store", () -> outbox.oldestCreatedAt() != null)));
+    dashboard.publicRoutes(new ObservabilityRoutes(metrics, config.metricsToken(), new Readiness()
+        .check("enrolled", () -> identity.current().isPresent())
+        .check("mqtt-connected", () -> link != null && link.state() == ConnectionState.CONNECTED)
+        .check("store", () -> outbox.oldestCreatedAt() != null)));
     int port = dashboard.listen(config.dashboardBind(), config.dashboardPort());
     String url = dashboard.scheme() + "://" + config.dashboardBind() + ":" + port;
     writeRunInfo(Map.of("dashboardUrl", url, "pid", Long.toString(ProcessHandle.current().pid())));

@@ -2,14 +2,13 @@ package io.fedge.agent.dashboard;
 
 import io.fedge.federation.metrics.BearerToken;
 import io.fedge.federation.metrics.PrometheusMetrics;
+import io.fedge.federation.metrics.Readiness;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
@@ -21,16 +20,16 @@ import java.util.function.Consumer;
 public final class ObservabilityRoutes implements Consumer<Router> {
   private final PrometheusMetrics metrics;
   private final BearerToken token;
-  private final Map<String, BooleanSupplier> checks;
+  private final Readiness readiness;
 
   /**
    * @param metricsToken null to serve /metrics to loopback clients only
-   * @param checks named readiness checks, all of which must pass
+   * @param readiness the named checks {@code /readyz} runs
    */
-  public ObservabilityRoutes(PrometheusMetrics metrics, String metricsToken, Map<String, BooleanSupplier> checks) {
+  public ObservabilityRoutes(PrometheusMetrics metrics, String metricsToken, Readiness readiness) {
     this.metrics = metrics;
     this.token = metricsToken == null ? null : new BearerToken(metricsToken, "metrics.token");
-    this.checks = Map.copyOf(checks);
+    this.readiness = readiness;
   }
 
   @Override
@@ -39,23 +38,8 @@ public final class ObservabilityRoutes implements Consumer<Router> {
     r.get("/metrics").handler(this::scrape);
   }
 
-  /** Each check by name, true if it passes now (a check that throws fails). */
-  public Map<String, Boolean> results() {
-    Map<String, Boolean> out = new LinkedHashMap<>();
-    new java.util.TreeMap<>(checks).forEach((name, c) -> {
-      boolean ok;
-      try {
-        ok = c.getAsBoolean();
-      } catch (RuntimeException e) {
-        ok = false;
-      }
-      out.put(name, ok);
-    });
-    return out;
-  }
-
   private void readyz(RoutingContext ctx) {
-    ctx.vertx().executeBlocking(this::results, false).onSuccess(r -> {
+    ctx.vertx().executeBlocking(readiness::results, false).onSuccess(r -> {
       boolean ok = !r.containsValue(false);
       Http.json(ctx, ok ? 200 : 503, Map.of("status", ok ? "ready" : "not_ready", "checks", r));
     }).onFailure(ctx::fail);

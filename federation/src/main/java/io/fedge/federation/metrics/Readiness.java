@@ -1,4 +1,4 @@
-package io.fedge.hub.metrics;
+package io.fedge.federation.metrics;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -7,9 +7,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The hub's readiness: every named check must pass (database reachable, broker running, the hub's
- * own MQTT client connected and subscribed). A check that throws counts as failed. A change of the
- * outcome is logged once with the failing checks, so an operator sees why {@code /readyz} is 503.
+ * A process's readiness: every named check must pass (the hub: database reachable, broker running,
+ * its own MQTT client connected; the agent: enrolled, connected, store answering). A check that
+ * throws counts as failed. A change of the outcome is logged once with the failing checks, so an
+ * operator sees why {@code /readyz} is 503.
  */
 public final class Readiness implements BooleanSupplier {
   private static final Logger LOG = LoggerFactory.getLogger(Readiness.class);
