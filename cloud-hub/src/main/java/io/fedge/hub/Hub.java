@@ -24,6 +24,13 @@ import io.fedge.hub.messaging.Downlink;
 import io.fedge.hub.messaging.UpstreamHandlers;
 import io.fedge.hub.mqtt.HubMqttClient;
 import io.fedge.hub.rounds.RoundsService;
+// observability (docs/observability.md)
+import io.fedge.federation.metrics.PrometheusMetrics;
+import io.fedge.hub.metrics.HttpMetrics;
+import io.fedge.hub.metrics.HubMetrics;
+import io.fedge.hub.metrics.MetricsRoutes;
+import io.fedge.federation.metrics.Readiness;
+import io.fedge.hub.rounds.RoundListener;
 import io.fedge.federation.wire.WireCodec;
 import io.fedge.provisioning.CertificateAuthority;
 import io.fedge.provisioning.EnrollmentService;
@@ -93,6 +100,8 @@ public final class Hub implements Launcher.Program {
   private HttpServer http;
   private volatile boolean ready;
   private OtaFeature ota;
+  private PrometheusMetrics metrics;
+  private Ledger ledgerApi;
 
   public Hub(HubConfig config) {
     this.config = config;
@@ -124,14 +133,17 @@ public final class Hub implements Launcher.Program {
 
   /** The Merkle ledger, for features that log (rounds, consent, OTA); usable once {@link #start} returned. */
   public Ledger ledger() {
-    if (ledger == null) {
+    if (ledgerApi == null) {
       throw new IllegalStateException("the hub is not started yet");
     }
-    return ledger.api();
+    return ledgerApi;
   }
 
   public void start() throws Exception {
     long t0 = System.nanoTime();
+    if (LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext logs) {
+      logs.putProperty("replicaId", config.replicaId()); // in every JSON log line's context
+    }
     Path data = config.dataDir();
     Pem.createPrivateDirectories(data);
 
@@ -163,8 +175,15 @@ public final class Hub implements Launcher.Program {
     upstream.register(Kinds.OTA_REPORT, ota::onReport);
     rounds = new RoundsService(db, store, ca.root(), this::downlink, clock);
     rounds.registerHandlers(upstream);
-    LedgerBridge toLedger = new LedgerBridge(ledger.api());
-    rounds.setListener(toLedger);
+    // Metrics: one binder fed by listeners and hooks at the edges (docs/observability.md).
+    metrics = PrometheusMetrics.create("hub");
+    LedgerModule ledgerModule = ledger;
+    HubMetrics hubMetrics = new HubMetrics(metrics.registry(), new HubMetrics.Sources(
+        () -> store.listDevices(FleetStore.DeviceFilter.all()), ota::activeDeviceStates, () -> ledgerModule.ledger().size()),
+        Duration.ofSeconds(5));
+    ledgerApi = hubMetrics.timed(ledger.api());
+    LedgerBridge toLedger = new LedgerBridge(ledgerApi);
+    rounds.setListener(RoundListener.both(toLedger, hubMetrics.rounds()));
     ota.listener(toLedger);
 
     // MQTT broker with this replica's server certificate; devices must present ours-issued certificates.
@@ -205,6 +224,7 @@ public final class Hub implements Launcher.Program {
             config.replicaId(),
             TlsContexts.mutual(serviceKey.getPrivate(), ca.chainFor(serviceCert), ca.root()).getSocketFactory(),
             fleet);
+    mqtt.traffic(hubMetrics);
     mqtt.start();
     ledger.start(downlink());
 
@@ -224,7 +244,11 @@ public final class Hub implements Launcher.Program {
             new OpsAuth(opsToken),
             new HttpApi.HubInfo(
                 hubUrl, ca.rootFingerprint(), config.mqttAdvertisedHost(), mqttAdvertisedPort, config.claimTokenDefaultTtl()),
-            () -> ready && mqtt.isConnected());
+            new Readiness()
+                .check("started", () -> ready)
+                .check("database", () -> db.inTransaction(c -> c.isValid(2)))
+                .check("broker", broker::isRunning)
+                .check("mqtt-client", mqtt::isConnected));
     api.mount(ledger.routes(id -> store.findDevice(id).map(d -> !d.revoked()).orElse(false)));
     api.mount(ota.routes(vertx, new OpsAuth(opsToken), id -> mayConnect(store, new Identity(id, Identity.Role.DEVICE))));
     api.mount(rounds.routes());
@@ -239,6 +263,7 @@ public final class Hub implements Launcher.Program {
       console.prune();
       consoleStore.pruneHeartbeats(clock.instant().minus(config.console().heartbeatRetention()));
     }), 1, 10, TimeUnit.MINUTES);
+    api.mount(new MetricsRoutes(metrics, hubMetrics, new OpsAuth(opsToken), config.metricsToken()));
     KeyPair httpKey = newKey();
     X509Certificate httpCert = ca.issueServer(httpKey.getPublic(), dnsNames(), ipAddresses(), Duration.ofDays(90));
     HttpServerOptions opts =
@@ -253,7 +278,7 @@ public final class Hub implements Launcher.Program {
             .setEnabledSecureTransportProtocols(java.util.Set.of("TLSv1.3", "TLSv1.2"));
     http =
         vertx.createHttpServer(opts)
-            .requestHandler(api.router())
+            .requestHandler(withHttpMetrics(api.router()))
             .listen(httpPort, config.httpBind())
             .toCompletionStage()
             .toCompletableFuture()
@@ -284,6 +309,11 @@ public final class Hub implements Launcher.Program {
         config.mqttBind(),
         broker.port(),
         ca.rootFingerprint());
+  }
+
+  private io.vertx.ext.web.Router withHttpMetrics(io.vertx.ext.web.Router router) {
+    new HttpMetrics(metrics.registry()).install(router);
+    return router;
   }
 
   private void onScheduler(Runnable r) {
@@ -404,6 +434,9 @@ public final class Hub implements Launcher.Program {
     }
     if (db != null) {
       db.close();
+    }
+    if (metrics != null) {
+      metrics.close();
     }
     LOG.info("hub stopped");
   }

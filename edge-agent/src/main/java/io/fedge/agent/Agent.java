@@ -24,6 +24,11 @@ import io.fedge.agent.mqtt.ConnectionState;
 import io.fedge.agent.mqtt.MqttLink;
 import io.fedge.agent.mqtt.MqttLinkSettings;
 import io.fedge.agent.mqtt.Outbox;
+// observability (docs/observability.md)
+import io.fedge.agent.dashboard.ObservabilityRoutes;
+import io.fedge.agent.metrics.AgentMetrics;
+import io.fedge.federation.metrics.PrometheusMetrics;
+import io.fedge.federation.metrics.Readiness;
 import io.fedge.agent.ota.OtaService;
 import io.fedge.ota.launcher.SlotLauncher;
 import io.fedge.agent.telemetry.ResourceProbe;
@@ -102,6 +107,8 @@ public final class Agent implements Launcher.Program {
   private final java.util.concurrent.atomic.AtomicLong heartbeatsQueued = new java.util.concurrent.atomic.AtomicLong();
   private final OtaService ota;
   private final AgentRounds rounds;
+  private PrometheusMetrics metrics;
+  private AgentMetrics agentMetrics;
 
   public Agent(AgentConfig config) {
     this.config = config;
@@ -179,6 +186,15 @@ public final class Agent implements Launcher.Program {
     Pem.createPrivateDirectories(data);
     Files.createDirectories(data.resolve("state"));
     outbox = Outbox.open(data.resolve("state").resolve("outbox.db"), config.outboxMaxRows());
+    metrics = PrometheusMetrics.create("agent");
+    agentMetrics = new AgentMetrics(metrics.registry(), clock)
+        .outbox(outbox)
+        .link(() -> {
+          MqttLink l = link;
+          return l == null ? null : l.stats();
+        })
+        .ota(ota::phase);
+    rounds.addListener(agentMetrics.rounds());
     try {
       receiptStore = ReceiptStore.open(data.resolve("state").resolve("ledger.db"));
       ledger =
@@ -200,6 +216,7 @@ public final class Agent implements Launcher.Program {
     consentGuard = new ConsentGuard(consent, this.data.store());
     downstream.register(Kinds.JOB_OFFER, consent.offerHandler()); // consent owns job offers
     rounds.register(downstream); // rounds read only through consentGuard
+    agentMetrics.ingest(this.data.monitor());
     this.data.start();
 
     vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(4).setEventLoopPoolSize(1));
@@ -209,6 +226,10 @@ public final class Agent implements Launcher.Program {
     dashboardBackend = new AgentDashboard(this::status, this.data, consent, ota, ledger, training, clock);
     rounds.addListener(dashboardBackend.trainingListener());
     dashboard = new DashboardServer(vertx, dashboardBackend, dashboardAuth, config.dashboard());
+    dashboard.publicRoutes(new ObservabilityRoutes(metrics, config.metricsToken(), new Readiness()
+        .check("enrolled", () -> identity.current().isPresent())
+        .check("mqtt-connected", () -> link != null && link.state() == ConnectionState.CONNECTED)
+        .check("store", () -> outbox.oldestCreatedAt() != null)));
     int port = dashboard.listen(config.dashboardBind(), config.dashboardPort());
     String url = dashboard.scheme() + "://" + config.dashboardBind() + ":" + port;
     writeRunInfo(Map.of("dashboardUrl", url, "pid", Long.toString(ProcessHandle.current().pid())));
@@ -222,6 +243,9 @@ public final class Agent implements Launcher.Program {
     try {
       stage = BootStage.ENROLLING;
       DeviceCredentials creds = identity.ensureEnrolled();
+      if (LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext logs) {
+        logs.putProperty("deviceId", creds.deviceId()); // in every JSON log line's context
+      }
       enqueueEvent(creds.deviceId(), "agent.started", Map.of("version", config.agentVersion()));
       startLink(creds);
       consent.resendUnsent(); // decisions taken before enrollment or lost to a crash before queueing
@@ -265,8 +289,8 @@ public final class Agent implements Launcher.Program {
             config.backoffCap(),
             20);
     MqttLink l = new MqttLink(settings, outbox);
-    l.subscribe(Topics.downFilter(id), 1, this::onDownMessage);
-    l.subscribe(Topics.broadcastFilter(), 1, this::onDownMessage);
+    l.subscribe(Topics.downFilter(id), 1, agentMetrics.countingReceived(this::onDownMessage));
+    l.subscribe(Topics.broadcastFilter(), 1, agentMetrics.countingReceived(this::onDownMessage));
     l.onStateChange(
         change -> {
           if (change.to() == ConnectionState.CONNECTED) {
@@ -297,11 +321,19 @@ public final class Agent implements Launcher.Program {
       LOG.warn("ignored a '{}' message on {}: this agent version does not handle that kind", e.type(), topic);
       return;
     }
+    // Kind, message id and job id (when the body names one) in every log line of this message.
+    org.slf4j.MDC.put("kind", e.type());
+    org.slf4j.MDC.put("messageId", e.id());
+    org.slf4j.MDC.put("jobId", e.body() != null && e.body().path("jobId").isTextual() ? e.body().path("jobId").asText() : null);
     try {
       h.handle(e);
     } catch (Exception ex) {
       // Acknowledged anyway: a message that fails for a reason of its own would fail again on redelivery.
       LOG.error("handling a '{}' message ({}) failed: {}", e.type(), e.id(), ex.toString(), ex);
+    } finally {
+      org.slf4j.MDC.remove("kind");
+      org.slf4j.MDC.remove("messageId");
+      org.slf4j.MDC.remove("jobId");
     }
   }
 
@@ -426,6 +458,9 @@ public final class Agent implements Launcher.Program {
     }
     if (dashboardAuth != null) {
       dashboardAuth.close();
+    }
+    if (metrics != null) {
+      metrics.close();
     }
     LOG.info("agent stopped");
   }

@@ -26,9 +26,19 @@ public record AgentConfig(
     io.fedge.agent.ota.OtaSettings ota,
     DataConfig data,
     DashboardSettings dashboard,
-    java.util.List<io.fedge.agent.consent.ConfiguredPolicy> consentPolicies) {
+    java.util.List<io.fedge.agent.consent.ConfiguredPolicy> consentPolicies,
+    String metricsToken) {
 
   public static final String ENV_PREFIX = "FEDGE_AGENT";
+
+  /** Bearer token for /metrics on the dashboard port; without one, only loopback clients may scrape. */
+  private static String metricsToken(Settings s) {
+    String t = s.string("metrics.token", null);
+    if (t != null && t.length() < 20) {
+      throw new Settings.ConfigException("metrics.token must be at least 20 characters (e.g. openssl rand -base64 32)");
+    }
+    return t;
+  }
 
   public static AgentConfig from(Settings s, Path dataDirOverride) {
     Path data = dataDirOverride != null ? dataDirOverride : s.path("data.dir", Path.of(".fedge", "agent"));
@@ -51,7 +61,8 @@ public record AgentConfig(
             io.fedge.agent.ota.OtaSettings.from(s),
             DataConfig.from(s, data),
             DashboardSettings.from(s),
-            io.fedge.agent.consent.ConfiguredPolicy.from(s));
+            io.fedge.agent.consent.ConfiguredPolicy.from(s),
+            metricsToken(s));
     s.rejectUnknownKeys();
     return c;
   }

@@ -104,7 +104,7 @@ public final class HttpApi {
     r.get("/readyz")
         .handler(ctx -> {
           boolean ok = ready.getAsBoolean();
-          json(ctx, ok ? 200 : 503, Map.of("status", ok ? "ready" : "starting"));
+          json(ctx, ok ? 200 : 503, Map.of("status", ok ? "ready" : "not_ready"));
         });
     r.get("/openapi.json")
         .handler(ctx -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(openApi));

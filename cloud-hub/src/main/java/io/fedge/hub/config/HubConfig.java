@@ -30,9 +30,19 @@ public record HubConfig(
     Duration claimTokenDefaultTtl,
     io.fedge.hub.ledger.LedgerSettings ledger,
     io.fedge.hub.ota.OtaHubSettings ota,
-    io.fedge.hub.console.ConsoleSettings console) {
+    io.fedge.hub.console.ConsoleSettings console,
+    String metricsToken) {
 
   public static final String ENV_PREFIX = "FEDGE_HUB";
+
+  /** A bearer token Prometheus may scrape /metrics with, besides the ops token (docs/observability.md). */
+  private static String metricsToken(Settings s) {
+    String t = s.string("metrics.token", null);
+    if (t != null && t.length() < 20) {
+      throw new Settings.ConfigException("metrics.token must be at least 20 characters (e.g. openssl rand -base64 32)");
+    }
+    return t;
+  }
 
   public static HubConfig from(Settings s, Path dataDirOverride) {
     Path data = dataDirOverride != null ? dataDirOverride : s.path("data.dir", Path.of(".fedge", "hub"));
@@ -68,7 +78,8 @@ public record HubConfig(
             s.duration("claim.token.default.ttl", Duration.ofDays(7), Duration.ofSeconds(1)),
             io.fedge.hub.ledger.LedgerSettings.from(s, hosts.get(0)),
             io.fedge.hub.ota.OtaHubSettings.from(s),
-            io.fedge.hub.console.ConsoleSettings.from(s));
+            io.fedge.hub.console.ConsoleSettings.from(s),
+            metricsToken(s));
     s.rejectUnknownKeys();
     return c;
   }

@@ -22,6 +22,7 @@ import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * The hub's own MQTT client: one member of the hub replicas' shared subscription to every device's
@@ -40,6 +41,22 @@ public final class HubMqttClient implements Downlink, AutoCloseable {
   private final Clock clock;
   private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> new Thread(r, "hub-mqtt-worker"));
   private volatile boolean connected;
+  private volatile Traffic traffic = Traffic.NONE;
+
+  /**
+   * Told of every message through this client (for metrics). {@code kind} is the kind named in the
+   * topic, as the device sent it (not validated); {@code reason} is the refusal reason the device
+   * was sent. Must return quickly and not throw.
+   */
+  public interface Traffic {
+    Traffic NONE = new Traffic() {};
+
+    default void received(String kind) {}
+
+    default void refused(String kind, String reason) {}
+
+    default void sent(String kind) {}
+  }
 
   public HubMqttClient(String serverUri, String clientId, SSLSocketFactory tls, FleetService fleet) throws MqttException {
     this.fleet = fleet;
@@ -61,6 +78,11 @@ public final class HubMqttClient implements Downlink, AutoCloseable {
   /** Connects and subscribes; returns once subscribed or throws. */
   public void start() throws MqttException {
     client.connect(options).waitForCompletion(15_000);
+  }
+
+  /** Where message counts go (the hub's metrics). */
+  public void traffic(Traffic t) {
+    this.traffic = t == null ? Traffic.NONE : t;
   }
 
   public boolean isConnected() {
@@ -86,6 +108,7 @@ public final class HubMqttClient implements Downlink, AutoCloseable {
     byte[] payload = WireCodec.encode(WireCodec.envelope(kind, hubId, clock.instant(), body));
     try {
       client.publish(topic, payload, 1, false);
+      traffic.sent(kind);
     } catch (MqttException e) {
       throw new IllegalStateException("cannot send " + kind + " on " + topic + ": " + e.getMessage(), e);
     }
@@ -102,15 +125,33 @@ public final class HubMqttClient implements Downlink, AutoCloseable {
   }
 
   private void handle(String topic, MqttMessage message) {
+    Optional<Topics.Up> up = Topics.parseUp(topic);
+    String kind = up.map(Topics.Up::kind).orElse(null);
+    // The device id in every log line of this message (JSON logs carry the MDC; docs/observability.md).
+    MDC.put("deviceId", up.map(Topics.Up::deviceId).orElse(null));
+    MDC.put("kind", kind);
     try {
+      traffic.received(kind);
       Optional<FleetService.Reply> reply = fleet.onUpMessage(topic, message.getPayload());
       if (reply.isPresent()) {
         client.publish(reply.get().topic(), reply.get().payload(), 1, false);
+        traffic.refused(kind, refusalReason(reply.get()));
       }
       client.messageArrivedComplete(message.getId(), message.getQos());
     } catch (RuntimeException | MqttException e) {
       // Not acknowledged: the broker redelivers after the next reconnect, and processing is idempotent.
       LOG.error("could not process message on {}; it will be redelivered", topic, e);
+    } finally {
+      MDC.remove("deviceId");
+      MDC.remove("kind");
+    }
+  }
+
+  private static String refusalReason(FleetService.Reply reply) {
+    try {
+      return WireCodec.decode(reply.payload()).body().path("reason").asText("UNKNOWN");
+    } catch (RuntimeException e) {
+      return "UNKNOWN";
     }
   }
 

@@ -63,6 +63,21 @@ public final class OtaFeature {
     this.listener = l == null ? OtaListener.NONE : l;
   }
 
+  /**
+   * Devices of the running and paused campaigns, counted by campaign state, then device state (for
+   * metrics; finished campaigns are left out so the work per scrape stays bounded).
+   */
+  public java.util.Map<String, java.util.Map<String, Integer>> activeDeviceStates() {
+    java.util.Map<String, java.util.Map<String, Integer>> out = new java.util.TreeMap<>();
+    for (OtaStore.CampaignRow c : store.campaigns()) {
+      if (CampaignEngine.RUNNING.equals(c.state()) || CampaignEngine.PAUSED.equals(c.state())) {
+        java.util.Map<String, Integer> byDevice = out.computeIfAbsent(c.state(), k -> new java.util.TreeMap<>());
+        store.devices(c.id()).forEach(d -> byDevice.merge(d.state(), 1, Integer::sum));
+      }
+    }
+    return out;
+  }
+
   public CampaignEngine campaigns() {
     return campaigns;
   }

@@ -582,6 +582,7 @@ public final class Coordinator {
   }
 
   private void aggregate(Attempt a) {
+    long aggregationStart = System.nanoTime();
     setState(a, RoundState.AGGREGATING);
     JobRow job = store.job(a.jobId()).orElseThrow();
     double[] global = Aggregation.decode(job.globalParams());
@@ -632,6 +633,7 @@ public final class Coordinator {
     LOG.info("job {} round {} attempt {} done: {} participant(s), metrics {}", a.jobId(), round, a.invite.attempt(),
         r.participants().size(), r.metrics());
     sendEnd(a, "DONE", null, aggregateSha, r.metrics().getOrDefault("trainLoss", Double.NaN));
+    attemptEnded(a, r.participants().size(), Duration.ofNanos(System.nanoTime() - aggregationStart));
     try {
       listener.roundCompleted(digest);
     } catch (RuntimeException e) {
@@ -666,6 +668,17 @@ public final class Coordinator {
     a.state = s;
     store.setRoundState(a.jobId(), a.invite.round(), a.invite.attempt(), s, reason, clock.instant());
     sendEnd(a, s.name(), reason, null, Double.NaN);
+    attemptEnded(a, a.updates.size(), Duration.ZERO);
+  }
+
+  private void attemptEnded(Attempt a, int participants, Duration aggregation) {
+    try {
+      listener.attemptEnded(new RoundListener.AttemptOutcome(a.jobId(), a.invite.round(), a.invite.attempt(),
+          a.invite.phase(), a.state.name(), a.invite.participants().size(), participants,
+          Duration.between(a.startedAt, clock.instant()), aggregation));
+    } catch (RuntimeException e) {
+      LOG.error("round listener failed for the end of job {} round {}", a.jobId(), a.invite.round(), e);
+    }
   }
 
   private void sendEnd(Attempt a, String status, String reason, String sha, double loss) {

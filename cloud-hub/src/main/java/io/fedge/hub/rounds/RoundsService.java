@@ -53,6 +53,11 @@ public final class RoundsService {
           public void modelPublished(RoundRecords.ModelRow model) {
             listener.modelPublished(model);
           }
+
+          @Override
+          public void attemptEnded(AttemptOutcome outcome) {
+            listener.attemptEnded(outcome);
+          }
         });
   }
 

@@ -50,6 +50,8 @@ final class InMemoryFederation implements AutoCloseable {
   RoundStore store;
   volatile Coordinator coordinator;
   final List<RoundDigest> digests = new java.util.concurrent.CopyOnWriteArrayList<>();
+  /** A further listener of the coordinator (e.g. the hub's metrics). */
+  volatile RoundListener also = RoundListener.NONE;
   /** (deviceId, envelope kind+step) -> true to drop a hub->device message. */
   volatile BiPredicate<String, Object> dropDown = (d, m) -> false;
   /** Devices that refuse job offers. */
@@ -117,7 +119,18 @@ final class InMemoryFederation implements AutoCloseable {
     Migrations.migrateToLatest(db);
     store = new RoundStore(db);
     coordinator = new Coordinator(store, this::down, new CaDeviceKeys(ca.root(), devices::containsKey),
-        g -> new ArrayList<>(devices.keySet()), Clock.systemUTC(), new SecureRandom(), digests::add);
+        g -> new ArrayList<>(devices.keySet()), Clock.systemUTC(), new SecureRandom(), new RoundListener() {
+          @Override
+          public void roundCompleted(RoundDigest d) {
+            digests.add(d);
+            also.roundCompleted(d);
+          }
+
+          @Override
+          public void attemptEnded(AttemptOutcome o) {
+            also.attemptEnded(o);
+          }
+        });
     coordinator.recover();
   }
 

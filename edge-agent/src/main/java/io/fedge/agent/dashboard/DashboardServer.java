@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * The dealer's web dashboard on the appliance's LAN port: the pages, their static assets, and the
  * JSON API over {@link DashboardBackend}, all behind {@link DashboardAuth}. Public without a session:
  * {@code /healthz}, the login and pairing pages and their POSTs, and {@code /assets/} (code and
- * styles, no data). Everything else needs a session; see docs/dashboard.md.
+ * styles, no data), plus the {@link #publicRoutes} (readiness, and metrics behind their own token).
+ * Everything else needs a session; see docs/dashboard.md.
  */
 public final class DashboardServer {
   private static final Logger LOG = LoggerFactory.getLogger(DashboardServer.class);
@@ -43,6 +44,7 @@ public final class DashboardServer {
   private final Buffer chartJs = Http.resource(chartJsPath());
   private final Map<String, Buffer> assets;
   private TrainingStream training;
+  private final java.util.List<java.util.function.Consumer<Router>> publicRoutes = new java.util.ArrayList<>();
 
   public DashboardServer(Vertx vertx, DashboardBackend backend, DashboardAuth auth, DashboardSettings settings) {
     this.vertx = vertx;
@@ -59,11 +61,18 @@ public final class DashboardServer {
     return settings.tls() ? "https" : "http";
   }
 
+  /** Adds routes served without a session (readiness, metrics with their own check); call before {@link #listen}. */
+  public DashboardServer publicRoutes(java.util.function.Consumer<Router> routes) {
+    publicRoutes.add(routes);
+    return this;
+  }
+
   /** Starts listening; returns the bound port (useful when {@code port} is 0). */
   public int listen(String bind, int port) {
     Router r = Router.router(vertx);
     r.route().handler(new SecurityHeaders(settings.tls()));
     r.get("/healthz").handler(ctx -> Http.json(ctx, 200, Map.of("status", "ok", "bootStage", String.valueOf(backend.status().get("bootStage")))));
+    publicRoutes.forEach(p -> p.accept(r));
     r.get("/assets/vendor/chart.umd.js").handler(ctx -> asset(ctx, chartJs, "text/javascript; charset=utf-8"));
     r.get("/assets/:file").handler(this::asset);
     AuthRoutes authRoutes = new AuthRoutes(auth, settings.tls());

@@ -82,6 +82,7 @@ public final class Outbox implements AutoCloseable {
   private final long maxRows;
   private final Clock clock;
   private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+  private final List<java.util.function.Consumer<String>> topicListeners = new CopyOnWriteArrayList<>();
   private long depth;
   private boolean closed;
 
@@ -161,6 +162,31 @@ public final class Outbox implements AutoCloseable {
 
   public void removeListener(Runnable onEnqueued) {
     listeners.remove(onEnqueued);
+  }
+
+  /** Like {@link #addListener}, told the topic of each row added (for per-kind metrics). */
+  public void addTopicListener(java.util.function.Consumer<String> onEnqueuedTopic) {
+    topicListeners.add(Objects.requireNonNull(onEnqueuedTopic, "onEnqueuedTopic"));
+  }
+
+  /** When the oldest pending row was queued; empty when the outbox is empty. */
+  public java.util.Optional<Instant> oldestCreatedAt() {
+    lock.lock();
+    try {
+      ensureOpen();
+      try (Statement st = conn.createStatement();
+          java.sql.ResultSet rs = st.executeQuery("SELECT MIN(created_at) FROM mqtt_outbox")) {
+        long at = rs.next() ? rs.getLong(1) : 0;
+        boolean none = rs.wasNull();
+        conn.commit();
+        return none ? java.util.Optional.empty() : java.util.Optional.of(Instant.ofEpochMilli(at));
+      }
+    } catch (SQLException e) {
+      rollbackQuietly();
+      throw new OutboxException("cannot read the oldest outbox row", e);
+    } finally {
+      lock.unlock();
+    }
   }
 
   /**
@@ -245,6 +271,13 @@ public final class Outbox implements AutoCloseable {
     for (Runnable l : listeners) {
       try {
         l.run();
+      } catch (RuntimeException e) {
+        log.warn("outbox listener failed", e);
+      }
+    }
+    for (java.util.function.Consumer<String> l : topicListeners) {
+      try {
+        l.accept(topic);
       } catch (RuntimeException e) {
         log.warn("outbox listener failed", e);
       }

@@ -333,6 +333,11 @@ public final class OtaService {
     return new ArrayList<>();
   }
 
+  /** The current phase (idle, refresh, download, install, switch, health-check, failed), cheaply. */
+  public String phase() {
+    return phase;
+  }
+
   public Status status() {
     OtaOffer w = working != null ? working : readOffer().orElse(null);
     return new Status(settings.enabled(), note, currentVersion, settings.slot(), phase,

@@ -51,7 +51,13 @@ public final class Launcher {
       fail(name, "configuration error: " + e.getMessage());
       return;
     }
+    String logFormat = logFormat(System.getProperty("fedge.log.format"), System.getenv("FEDGE_LOG_FORMAT"));
+    if (logFormat == null) {
+      fail(name, "FEDGE_LOG_FORMAT must be 'text' or 'json'");
+      return;
+    }
     // Before the first logger is made, so logback writes where this program keeps its data.
+    System.setProperty("fedge.log.format", logFormat);
     System.setProperty("fedge.log.dir", dataDir.apply(config).resolve("logs").toString());
     System.setProperty("fedge.log.name", name);
     Program p = program.apply(config);
@@ -71,6 +77,16 @@ public final class Launcher {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /** The console log format from the system property or else the environment: text (default) or json; null if neither. */
+  static String logFormat(String property, String env) {
+    String v = property != null && !property.isBlank() ? property : env;
+    if (v == null || v.isBlank()) {
+      return "text";
+    }
+    v = v.trim().toLowerCase(java.util.Locale.ROOT);
+    return v.equals("text") || v.equals("json") ? v : null;
   }
 
   private static String value(String name, String[] args, int i, String flag) {

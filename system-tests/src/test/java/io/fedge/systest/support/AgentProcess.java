@@ -33,6 +33,12 @@ public final class AgentProcess extends JavaProcess {
 
   /** Places the claim bundle where first boot looks for it, and boots the agent. */
   public static AgentProcess start(String name, Path dataDir, JsonNode claimBundle, Map<String, String> config) {
+    return start(name, dataDir, claimBundle, config, Map.of());
+  }
+
+  /** As {@link #start(String, Path, JsonNode, Map)}, with extra environment variables as given (e.g. FEDGE_LOG_FORMAT). */
+  public static AgentProcess start(
+      String name, Path dataDir, JsonNode claimBundle, Map<String, String> config, Map<String, String> rawEnv) {
     try {
       Files.createDirectories(dataDir);
       if (claimBundle != null) {
@@ -46,6 +52,7 @@ public final class AgentProcess extends JavaProcess {
     env.put("FEDGE_AGENT_HEARTBEAT_INTERVAL", "PT2S");
     env.put("FEDGE_AGENT_BACKOFF_CAP", "PT3S");
     config.forEach((k, v) -> env.put("FEDGE_AGENT_" + k.toUpperCase().replace('.', '_').replace('-', '_'), v));
+    env.putAll(rawEnv);
     AgentProcess a = new AgentProcess(name, dataDir, Map.copyOf(env));
     a.launchAndAwaitDashboard();
     return a;

@@ -31,6 +31,11 @@ public final class HubProcess extends JavaProcess {
 
   /** Starts a hub on fresh ephemeral ports; {@code config} are extra hub settings (key -> value). */
   public static HubProcess start(String name, Path dataDir, Map<String, String> config) {
+    return start(name, dataDir, config, Map.of());
+  }
+
+  /** As {@link #start(String, Path, Map)}, with extra environment variables as given (e.g. FEDGE_LOG_FORMAT). */
+  public static HubProcess start(String name, Path dataDir, Map<String, String> config, Map<String, String> rawEnv) {
     int http = Ports.free();
     int mqtt = Ports.free();
     Map<String, String> env = new HashMap<>();
@@ -38,6 +43,7 @@ public final class HubProcess extends JavaProcess {
     env.put("FEDGE_HUB_MQTT_PORT", Integer.toString(mqtt));
     env.put("FEDGE_HUB_OPS_TOKEN", OPS_TOKEN);
     config.forEach((k, v) -> env.put("FEDGE_HUB_" + k.toUpperCase().replace('.', '_').replace('-', '_'), v));
+    env.putAll(rawEnv);
     HubProcess h = new HubProcess(name, dataDir, http, mqtt, Map.copyOf(env));
     h.launchAndAwaitReady();
     return h;
