@@ -315,10 +315,11 @@ async function drawReceipts(background) {
   const r = await api("/api/receipts", { background });
   document.getElementById("receipts").replaceChildren(r.length === 0
     ? empty("receipts-empty", "No receipts yet", "After each training round this appliance takes part in, the hub's ledger receipt is checked and listed here.")
-    : table("receipts-table", ["Job", { label: "Round", num: true }, { label: "Ledger entry", num: true }, { label: "Ledger size", num: true }, "Root hash", "Checked", "When"], r.map(x =>
+    : table("receipts-table", ["Job", { label: "Round", num: true }, { label: "Ledger entry", num: true }, { label: "Ledger size", num: true }, "Checkpoint root hash", "Checked", "When"], r.map(x =>
         el("tr", { "data-testid": "receipt-row", "data-job": x.jobId, "data-round": x.round },
           el("td", { text: x.jobId }), el("td", { class: "num", text: x.round }), el("td", { class: "num", text: fmt.int(x.leafIndex) }),
-          el("td", { class: "num", text: fmt.int(x.treeSize) }), el("td", { class: "mono", text: x.rootHash }),
+          el("td", { class: "num", text: fmt.int(x.treeSize) }),
+          el("td", { class: "mono", "data-testid": "receipt-root-hash", title: x.leafHash ? "entry leaf hash " + x.leafHash : "", text: x.rootHash || "—" }),
           el("td", {}, el("span", { class: "badge " + (x.verified ? "ok" : "bad"), text: x.verified ? "verified" : "not verified" })),
           el("td", { text: fmt.time(x.at) })))));
 }

@@ -226,8 +226,9 @@ public final class AgentDashboard implements DashboardBackend {
   }
 
   /**
-   * Receipts, newest first. {@code rootHash} carries the receipted entry's RFC 9162 leaf hash (the
-   * checkpoint root is kept once per tree size, not per receipt).
+   * Receipts, newest first. {@code rootHash} is the root hash (hex) of the signed checkpoint of
+   * size {@code treeSize} that the receipt's inclusion proof was checked against; {@code leafHash}
+   * the entry's own RFC 9162 leaf hash.
    */
   @Override
   public List<ReceiptRecord> receipts() {
@@ -242,8 +243,8 @@ public final class AgentDashboard implements DashboardBackend {
       } catch (IOException | RuntimeException e) {
         // an entry that failed verification may not be JSON; show it without job and round
       }
-      out.add(new ReceiptRecord(jobId == null ? r.type() : jobId, round, r.index(), r.checkpointSize(), r.leafHash(),
-          r.state() == ReceiptStore.State.VERIFIED, r.receivedAt()));
+      out.add(new ReceiptRecord(jobId == null ? r.type() : jobId, round, r.index(), r.checkpointSize(), r.rootHash(),
+          r.leafHash(), r.state() == ReceiptStore.State.VERIFIED, r.receivedAt()));
     }
     return out;
   }
