@@ -94,7 +94,7 @@ public final class TableLearner implements LocalLearner {
 
   /**
    * The job's rows, split: row i (in the order the data source returns them) is held out when a
-   * hash of (job id, i) falls in the job's {@code evalHoldout} share (default {@link
+   * hash of ({@link #holdoutSeed}, i) falls in the job's {@code evalHoldout} share (default {@link
    * #DEFAULT_HOLDOUT}). Per row, not per shuffle, so rows added to the dataset between rounds never
    * move an earlier row between the parts. Sites with fewer than {@link #MIN_ROWS_FOR_HOLDOUT} rows,
    * or whose holdout would lack a row or leave no training row, hold nothing out.
@@ -107,7 +107,7 @@ public final class TableLearner implements LocalLearner {
     if (all.rows() < MIN_ROWS_FOR_HOLDOUT || share == 0) {
       return new Parts(all, null);
     }
-    long seed = invite.jobId().hashCode();
+    long seed = holdoutSeed(invite);
     int[] test = new int[all.rows()];
     int[] train = new int[all.rows()];
     int nt = 0;
@@ -123,6 +123,15 @@ public final class TableLearner implements LocalLearner {
       return new Parts(all, null);
     }
     return new Parts(all.select(java.util.Arrays.copyOf(train, nr)), all.select(java.util.Arrays.copyOf(test, nt)));
+  }
+
+  /**
+   * The split's seed: the name of the dataset the job reads its label from (else the job id), so
+   * every job over the same dataset holds out the same rows and their evaluations are comparable.
+   */
+  static long holdoutSeed(RoundInvite invite) {
+    return invite.reads().stream().filter(r -> r.columns().contains(invite.label())).map(DatasetRead::dataset)
+        .findFirst().orElse(invite.jobId()).hashCode();
   }
 
   /** The job's {@code hyper.evalHoldout}, else {@link #DEFAULT_HOLDOUT}; must lie in [0, 0.5]. */

@@ -38,6 +38,11 @@ class LocalEvaluationTest {
 
   static RoundInvite invite(String jobId, String phase, int round, Table t, String paramsTransfer, int params,
       Map<String, Object> extraHyper) {
+    return invite(jobId, "breast", phase, round, t, paramsTransfer, params, extraHyper);
+  }
+
+  static RoundInvite invite(String jobId, String dataset, String phase, int round, Table t, String paramsTransfer,
+      int params, Map<String, Object> extraHyper) {
     ObjectNode hyper = WireCodec.mapper().createObjectNode();
     hyper.set("featureList", WireCodec.mapper().valueToTree(t.columns()));
     hyper.put("learningRate", 0.1);
@@ -48,7 +53,7 @@ class LocalEvaluationTest {
     reads.addAll(t.columns());
     JsonNode model = WireCodec.mapper().valueToTree(Map.of("type", "logistic"));
     return new RoundInvite(jobId, round, 1, phase, RoundKeyPair.generate(new SecureRandom()).publicKey(),
-        Instant.now().plusSeconds(60), List.of("dev-1"), List.of(new DatasetRead("breast", reads)), "y", model, hyper,
+        Instant.now().plusSeconds(60), List.of("dev-1"), List.of(new DatasetRead(dataset, reads)), "y", model, hyper,
         "fedavg", paramsTransfer, params, null, null, null, null, 5);
   }
 
@@ -70,9 +75,11 @@ class LocalEvaluationTest {
     for (int i = 0; i < p.holdout().rows(); i++) {
       assertThat(train).doesNotContain(rowKey(p.holdout(), i));
     }
-    // the same job always holds out the same rows; another job other ones
+    // every job over the same dataset holds out the same rows (comparable evaluations); another dataset other ones
     assertThat(learner.parts(invite("breast-job", BREAST)).holdout()).isEqualTo(p.holdout());
-    assertThat(learner.parts(invite("other-job", BREAST)).holdout()).isNotEqualTo(p.holdout());
+    assertThat(learner.parts(invite("other-job", BREAST)).holdout()).isEqualTo(p.holdout());
+    assertThat(learner.parts(invite("other-job", "breast-2025", RoundInvite.TRAIN, 1, BREAST, null, BREAST.cols() + 1,
+        Map.of())).holdout()).isNotEqualTo(p.holdout());
     // training reports exactly the training part's rows as its samples
     LocalLearner.Outcome o = learner.train(invite("breast-job", BREAST), new double[BREAST.cols() + 1]);
     assertThat(o.samples()).isEqualTo(p.train().rows());
