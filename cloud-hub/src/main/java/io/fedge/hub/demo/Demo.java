@@ -252,7 +252,7 @@ public final class Demo {
 
     String jobId = "demo-" + java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
         .withZone(java.time.ZoneOffset.UTC).format(Instant.now());
-    String job = jobJson(jobId, data.resolve("test.csv"));
+    String job = jobJson(jobId, agents, data.resolve("test.csv"));
     HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(hubUrl + "/api/v1/jobs"))
         .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(job)).build(), HttpResponse.BodyHandlers.ofString());
@@ -322,7 +322,7 @@ public final class Demo {
   }
 
   /** The demo job: every demo agent, the dealer data's label and features, FedAvg with secure aggregation. */
-  String jobJson(String jobId, Path validation) throws IOException {
+  static String jobJson(String jobId, int agents, Path validation) throws IOException {
     com.fasterxml.jackson.databind.node.ObjectNode j = JSON.createObjectNode();
     j.put("id", jobId);
     j.put("title", "Who buys next quarter (demo)");
