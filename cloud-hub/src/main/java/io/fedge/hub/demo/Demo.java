@@ -3,6 +3,7 @@ package io.fedge.hub.demo;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fedge.hub.sim.DealerDataGenerator;
+import io.fedge.hub.sim.DropFolders;
 import io.fedge.provisioning.TlsContexts;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -241,14 +242,14 @@ public final class Demo {
       if (Files.exists(done)) {
         continue; // ingested in an earlier run: the agent keeps its data
       }
-      Files.createDirectories(dropbox);
-      Path part = dropbox.resolve(DATASET + ".csv.part");
-      Files.copy(data.resolve("dealer-" + i).resolve("customers.csv"), part, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-      Files.move(part, dropbox.resolve(DATASET + ".csv"), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      DropFolders.drop(data.resolve("dealer-" + i).resolve("customers.csv"), dropbox, DATASET + ".csv");
     }
     System.out.println("each agent ingests a synthetic dealer's " + CUSTOMERS_PER_DEALER + " customers from its drop folder ("
         + data + ")...");
-    awaitIngested(processed, Duration.ofSeconds(120));
+    java.util.Optional<String> notIngested = DropFolders.awaitProcessed(processed, Duration.ofSeconds(120));
+    if (notIngested.isPresent()) {
+      throw new DemoException(notIngested.get());
+    }
 
     String jobId = "demo-" + java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
         .withZone(java.time.ZoneOffset.UTC).format(Instant.now());
@@ -348,23 +349,6 @@ public final class Demo {
       throw new DemoException("GET " + path + " answered " + r.statusCode() + ": " + r.body());
     }
     return JSON.readTree(r.body());
-  }
-
-  /** Waits until each agent's drop folder moved the file to processed/ (or says why it could not). */
-  private void awaitIngested(List<Path> processed, Duration timeout) throws Exception {
-    Instant until = Instant.now().plus(timeout);
-    for (Path p : processed) {
-      Path failed = p.getParent().resolveSibling("failed").resolve(p.getFileName() + ".error.txt");
-      while (!Files.exists(p)) {
-        if (Files.exists(failed)) {
-          throw new DemoException("an agent could not ingest its data: " + Files.readString(failed).trim());
-        }
-        if (Instant.now().isAfter(until)) {
-          throw new DemoException("the agents did not ingest their data within " + timeout.toSeconds() + " s");
-        }
-        Thread.sleep(300);
-      }
-    }
   }
 
   private void start(String name, List<String> cmd, List<String> env) throws IOException {
