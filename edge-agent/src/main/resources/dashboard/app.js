@@ -242,32 +242,44 @@ function drawTraining() {
   const job = evs[evs.length - 1].jobId;
   const mine = evs.filter(e => e.jobId === job);
   const last = mine[mine.length - 1];
-  const overall = last.rounds > 0 ? Math.min(100, 100 * ((last.round - 1) + Math.max(0, last.progress)) / last.rounds) : null;
+  // round 0 scales the features; rounds 1..rounds train. The bar counts finished training rounds.
+  const planned = Math.max(0, ...mine.map(e => e.rounds || 0));
+  const overall = planned > 0 ? Math.max(0, Math.min(100, 100 * ((last.round - 1) + Math.max(0, last.progress)) / planned)) : null;
   const bar = el("progress", { max: 100, "data-testid": "training-progress", "aria-label": "Training progress of " + job });
   if (overall !== null) bar.value = overall;
   summary.replaceChildren(el("div", { "data-testid": "training-job", "data-job": job },
     el("h2", { text: "Job " + job }),
-    el("div", { class: "progress-label" }, el("span", { text: "Round " + last.round + (last.rounds > 0 ? " of " + last.rounds : "") + " · " + last.phase }),
+    el("div", { class: "progress-label" }, el("span", { "data-testid": "training-round-label", text: (last.round === 0 ? "Preparing (feature scaling)" : "Round " + last.round + (planned > 0 ? " of " + planned : "")) + " · " + last.phase }),
       el("span", { text: overall !== null ? overall.toFixed(0) + " %" : "" })), bar));
   // one point per round: the latest event of each round
   const byRound = new Map();
   for (const e of mine) byRound.set(e.round, e);
   const rounds = [...byRound.values()].sort((a, b) => a.round - b.round);
   document.getElementById("charts").hidden = false;
+  const finite = v => typeof v === "number" && Number.isFinite(v);
+  const trained = rounds.filter(e => e.round > 0);
   drawChart("loss-chart", {
     type: "line",
-    data: { datasets: [{ label: "loss", data: rounds.filter(e => e.loss !== null && !Number.isNaN(e.loss)).map(e => ({ x: e.round, y: e.loss })), borderColor: "#1f5fbf", backgroundColor: "#1f5fbf", tension: 0.2 }] },
-    options: { animation: false, maintainAspectRatio: false, parsing: false, scales: { x: { type: "linear", title: { display: true, text: "round" }, ticks: { precision: 0 } }, y: { title: { display: true, text: "loss" } } }, plugins: { legend: { display: false } } },
+    data: { datasets: [
+      { label: "training loss (federation)", data: trained.filter(e => finite(e.loss)).map(e => ({ x: e.round, y: e.loss })), borderColor: "#1f5fbf", backgroundColor: "#1f5fbf", tension: 0.2 },
+      { label: "loss on this appliance's held-out rows", data: trained.filter(e => finite((e.metrics || {}).evalLoss)).map(e => ({ x: e.round, y: e.metrics.evalLoss })), borderColor: "#15803d", backgroundColor: "#15803d", borderDash: [4, 3], tension: 0.2 } ] },
+    options: { animation: false, maintainAspectRatio: false, parsing: false, scales: { x: { type: "linear", title: { display: true, text: "round" }, ticks: { precision: 0 } }, y: { title: { display: true, text: "loss" } } }, plugins: { legend: { display: true, position: "bottom" } } },
   });
+  // the ROC curve of the latest round's global model, scored on this appliance's own rows
   const withRoc = [...mine].reverse().find(e => e.roc && e.roc.length > 0);
+  const auc = withRoc && finite((withRoc.metrics || {}).auc) ? " (AUC " + withRoc.metrics.auc.toFixed(3) + ")" : "";
   drawChart("roc-chart", {
     type: "scatter",
     data: { datasets: [
-      { label: "ROC", data: withRoc ? withRoc.roc.map(p => ({ x: p.fpr, y: p.tpr })) : [], showLine: true, borderColor: "#c2410c", backgroundColor: "#c2410c", pointRadius: 0 },
+      { label: withRoc ? "round " + withRoc.round + auc : "ROC", data: withRoc ? withRoc.roc.map(p => ({ x: p.fpr, y: p.tpr })) : [], showLine: true, borderColor: "#c2410c", backgroundColor: "#c2410c", pointRadius: 0 },
       { label: "chance", data: [{ x: 0, y: 0 }, { x: 1, y: 1 }], showLine: true, borderColor: "#9aa5b1", borderDash: [5, 5], pointRadius: 0 } ] },
     options: { animation: false, maintainAspectRatio: false, parsing: false, scales: { x: { min: 0, max: 1, title: { display: true, text: "false positive rate" } }, y: { min: 0, max: 1, title: { display: true, text: "true positive rate" } } } },
   });
-  const metricNames = [...new Set(rounds.flatMap(e => Object.keys(e.metrics || {})))].sort();
+  document.getElementById("roc-note").textContent = withRoc
+    ? "Round " + withRoc.round + "'s global model scored on " + withRoc.metrics.evalRows + " of this appliance's "
+      + (withRoc.metrics.heldOut === 1 ? "rows held out of training" : "training rows (too few rows to hold some out)") + ". Nothing of this leaves the appliance."
+    : "Appears when a round ends: its global model is scored on this appliance's own rows.";
+  const metricNames = [...new Set(rounds.flatMap(e => Object.keys(e.metrics || {})))].filter(n => n !== "heldOut").sort();
   document.getElementById("metrics-card").hidden = false;
   document.getElementById("metrics").replaceChildren(table("rounds-table", ["Round", { label: "Loss", num: true }, ...metricNames.map(n => ({ label: n, num: true })), "At"],
     rounds.map(e => el("tr", { "data-testid": "training-round", "data-round": e.round },
@@ -315,10 +327,11 @@ async function drawReceipts(background) {
   const r = await api("/api/receipts", { background });
   document.getElementById("receipts").replaceChildren(r.length === 0
     ? empty("receipts-empty", "No receipts yet", "After each training round this appliance takes part in, the hub's ledger receipt is checked and listed here.")
-    : table("receipts-table", ["Job", { label: "Round", num: true }, { label: "Ledger entry", num: true }, { label: "Ledger size", num: true }, "Root hash", "Checked", "When"], r.map(x =>
+    : table("receipts-table", ["Job", { label: "Round", num: true }, { label: "Ledger entry", num: true }, { label: "Ledger size", num: true }, "Checkpoint root hash", "Checked", "When"], r.map(x =>
         el("tr", { "data-testid": "receipt-row", "data-job": x.jobId, "data-round": x.round },
           el("td", { text: x.jobId }), el("td", { class: "num", text: x.round }), el("td", { class: "num", text: fmt.int(x.leafIndex) }),
-          el("td", { class: "num", text: fmt.int(x.treeSize) }), el("td", { class: "mono", text: x.rootHash }),
+          el("td", { class: "num", text: fmt.int(x.treeSize) }),
+          el("td", { class: "mono", "data-testid": "receipt-root-hash", title: x.leafHash ? "entry leaf hash " + x.leafHash : "", text: x.rootHash || "—" }),
           el("td", {}, el("span", { class: "badge " + (x.verified ? "ok" : "bad"), text: x.verified ? "verified" : "not verified" })),
           el("td", { text: fmt.time(x.at) })))));
 }

@@ -224,7 +224,7 @@ public final class Agent implements Launcher.Program {
         DashboardAuth.open(
             data.resolve("state").resolve("dashboard.db"), data.resolve("run"), config.dashboard().auth(), clock, new SecureRandom());
     dashboardBackend = new AgentDashboard(this::status, this.data, consent, ota, ledger, training, clock);
-    rounds.addListener(dashboardBackend.trainingListener());
+    rounds.addListener(dashboardBackend.trainingListener(rounds::plannedRounds));
     dashboard = new DashboardServer(vertx, dashboardBackend, dashboardAuth, config.dashboard());
     dashboard.publicRoutes(new ObservabilityRoutes(metrics, config.metricsToken(), new Readiness()
         .check("enrolled", () -> identity.current().isPresent())

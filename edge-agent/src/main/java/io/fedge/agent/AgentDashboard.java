@@ -20,7 +20,9 @@ import io.fedge.agent.data.QuarantinedRow;
 import io.fedge.agent.ledger.LedgerMonitor;
 import io.fedge.agent.ledger.ReceiptStore;
 import io.fedge.agent.ota.OtaService;
+import io.fedge.federation.rounds.LocalEvaluation;
 import io.fedge.federation.rounds.ParticipantListener;
+import io.fedge.federation.rounds.RoundEnd;
 import io.fedge.federation.wire.DatasetColumns;
 import io.fedge.federation.wire.WireCodec;
 import java.io.IOException;
@@ -188,19 +190,57 @@ public final class AgentDashboard implements DashboardBackend {
 
   // ------------------------------------------------------------------ training
 
-  /** The rounds progress listener that feeds the dashboard's training page. */
-  public ParticipantListener trainingListener() {
-    return (jobId, round, attempt, stage, loss, detail) -> {
-      Map<String, Double> metrics = Double.isNaN(loss) || !"done".equals(stage) ? Map.of() : Map.of("trainLoss", loss);
-      double progress = switch (stage) {
-        case "invited" -> 0.0;
-        case "training" -> 0.25;
-        case "sent" -> 0.75;
-        case "done" -> 1.0;
-        default -> -1;
-      };
-      training.publish(new TrainingEvent(jobId, stage, round, 0, progress, loss, metrics, List.of(), clock.instant()));
+  /**
+   * The rounds listener that feeds the dashboard's training page: progress of each round, and each
+   * round's global model as evaluated on this appliance's own rows (AUC, losses, ROC curve).
+   *
+   * @param plannedRounds a job's planned number of training rounds (0 when not known)
+   */
+  public ParticipantListener trainingListener(java.util.function.ToIntFunction<String> plannedRounds) {
+    return new ParticipantListener() {
+      @Override
+      public void progress(String jobId, int round, int attempt, String stage, double loss, String detail) {
+        Map<String, Double> metrics = Double.isNaN(loss) || !"done".equals(stage) ? Map.of() : Map.of("trainLoss", loss);
+        double progress = switch (stage) {
+          case "invited" -> 0.0;
+          case "training" -> 0.25;
+          case "sent" -> 0.75;
+          case "done" -> 1.0;
+          default -> -1;
+        };
+        training.publish(new TrainingEvent(jobId, stage, round, plannedRounds.applyAsInt(jobId), progress, loss, metrics,
+            List.of(), clock.instant()));
+      }
+
+      @Override
+      public void evaluated(RoundEnd end, LocalEvaluation e) {
+        training.publish(evaluationEvent(end, e, plannedRounds.applyAsInt(e.jobId()), clock.instant()));
+      }
     };
+  }
+
+  /**
+   * A round's local evaluation as a training event: {@code loss} is the federation's training loss
+   * of the round; {@code metrics} hold the local figures ({@code auc}, {@code ks}, {@code accuracy},
+   * {@code evalLoss}, {@code evalRows}, {@code heldOut} 1/0; NaN ones left out) and {@code roc} the curve.
+   */
+  static TrainingEvent evaluationEvent(RoundEnd end, LocalEvaluation e, int plannedRounds, Instant at) {
+    Map<String, Double> metrics = new java.util.TreeMap<>();
+    putFinite(metrics, "trainLoss", end.trainLoss());
+    putFinite(metrics, "auc", e.auc());
+    putFinite(metrics, "ks", e.ks());
+    putFinite(metrics, "accuracy", e.accuracy());
+    putFinite(metrics, "evalLoss", e.logLoss());
+    metrics.put("evalRows", (double) e.rows());
+    metrics.put("heldOut", e.heldOut() ? 1.0 : 0.0);
+    List<TrainingEvent.RocPoint> roc = e.roc().stream().map(p -> new TrainingEvent.RocPoint(p.fpr(), p.tpr())).toList();
+    return new TrainingEvent(e.jobId(), "evaluated", e.round(), plannedRounds, 1.0, end.trainLoss(), metrics, roc, at);
+  }
+
+  private static void putFinite(Map<String, Double> m, String name, double v) {
+    if (Double.isFinite(v)) {
+      m.put(name, v);
+    }
   }
 
   @Override
@@ -226,8 +266,9 @@ public final class AgentDashboard implements DashboardBackend {
   }
 
   /**
-   * Receipts, newest first. {@code rootHash} carries the receipted entry's RFC 9162 leaf hash (the
-   * checkpoint root is kept once per tree size, not per receipt).
+   * Receipts, newest first. {@code rootHash} is the root hash (hex) of the signed checkpoint of
+   * size {@code treeSize} that the receipt's inclusion proof was checked against; {@code leafHash}
+   * the entry's own RFC 9162 leaf hash.
    */
   @Override
   public List<ReceiptRecord> receipts() {
@@ -242,8 +283,8 @@ public final class AgentDashboard implements DashboardBackend {
       } catch (IOException | RuntimeException e) {
         // an entry that failed verification may not be JSON; show it without job and round
       }
-      out.add(new ReceiptRecord(jobId == null ? r.type() : jobId, round, r.index(), r.checkpointSize(), r.leafHash(),
-          r.state() == ReceiptStore.State.VERIFIED, r.receivedAt()));
+      out.add(new ReceiptRecord(jobId == null ? r.type() : jobId, round, r.index(), r.checkpointSize(), r.rootHash(),
+          r.leafHash(), r.state() == ReceiptStore.State.VERIFIED, r.receivedAt()));
     }
     return out;
   }

@@ -196,7 +196,7 @@ class DealerDashboardIT {
     job.put("label", "y");
     job.set("model", JSON.valueToTree(Map.of("type", "logistic")));
     job.set("hyper", JSON.valueToTree(Map.of("learningRate", 0.1, "localEpochs", 1, "batchSize", 8)));
-    job.put("rounds", 1);
+    job.put("rounds", 2);
     job.put("roundDeadlineSeconds", 60);
     job.put("quorum", 1);
     job.set("secureAggregation", JSON.valueToTree(Map.of("enabled", false)));
@@ -229,5 +229,51 @@ class DealerDashboardIT {
       assertThat(p.path("consent").asText()).isEqualTo("approved");
       assertThat(p.path("decidedBy").asText()).isEqualTo("admin");
     });
+
+    // (c) the approved job runs for real (round 0 scales, rounds 1 and 2 train over MQTT); after each
+    // round the agent scores the global model it received on its own held-out rows, and the training
+    // page plots the loss per round and the ROC curve of the latest round, live over SSE
+    showPage("training");
+    await("the job ran its two rounds").atMost(Duration.ofMinutes(2))
+        .until(() -> ops.get("/api/v1/jobs/churn-q4").body().path("state").asText().equals("DONE"));
+    wait.until(d -> chartPoints("roc-chart", 0) > 2 && chartPoints("loss-chart", 0) == 2 && chartPoints("loss-chart", 1) == 2);
+    List<List<Double>> roc = chartData("roc-chart", 0);
+    assertThat(roc.get(0)).containsExactly(0.0, 0.0);
+    assertThat(roc.get(roc.size() - 1)).containsExactly(1.0, 1.0);
+    for (int i = 1; i < roc.size(); i++) { // a ROC curve never goes back
+      assertThat(roc.get(i).get(0)).isGreaterThanOrEqualTo(roc.get(i - 1).get(0));
+      assertThat(roc.get(i).get(1)).isGreaterThanOrEqualTo(roc.get(i - 1).get(1));
+    }
+    // the plotted curve is the one the agent computed for round 2: its area is the AUC it reported
+    var evaluated = agent.trainingFeed().history().stream().filter(e -> e.phase().equals("evaluated")).toList();
+    assertThat(evaluated).extracting(e -> e.round()).containsExactly(1, 2);
+    var last = evaluated.get(1);
+    assertThat(last.rounds()).isEqualTo(2); // the planned rounds came with the invitation
+    assertThat(last.metrics()).containsKeys("evalLoss", "evalRows", "trainLoss");
+    assertThat(last.metrics().get("heldOut")).isEqualTo(1.0);
+    assertThat(last.roc()).hasSize(roc.size());
+    double area = 0;
+    for (int i = 1; i < roc.size(); i++) {
+      area += (roc.get(i).get(0) - roc.get(i - 1).get(0)) * (roc.get(i).get(1) + roc.get(i - 1).get(1)) / 2;
+    }
+    assertThat(area).isCloseTo(last.metrics().get("auc"), org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(chartData("loss-chart", 0)).extracting(pt -> pt.get(0)).containsExactly(1.0, 2.0);
+    assertThat(byTestId("training-round-label").getText()).startsWith("Round 2 of 2");
+    assertThat(byTestId("training-progress").getAttribute("value")).isEqualTo("100");
+    assertThat(byTestId("roc-note").getText()).contains("held out of training");
+    shot("dealer-04-training-loss-and-roc");
+  }
+
+  /** The points of a dataset of a Chart.js chart on the page, as [x, y] pairs. */
+  @SuppressWarnings("unchecked")
+  private List<List<Double>> chartData(String canvasId, int dataset) {
+    Object o = ((JavascriptExecutor) browser).executeScript(
+        "const c = window.Chart && Chart.getChart(arguments[0]);"
+            + "return c ? c.data.datasets[arguments[1]].data.map(p => [Number(p.x), Number(p.y)]) : [];", canvasId, dataset);
+    return ((List<List<Number>>) o).stream().map(p -> p.stream().map(Number::doubleValue).toList()).toList();
+  }
+
+  private int chartPoints(String canvasId, int dataset) {
+    return chartData(canvasId, dataset).size();
   }
 }

@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * by device reports; every decision is stored before the listener hears of it.
  *
  * <pre>
- * campaign: RUNNING -&gt; PAUSED (failures, or ops) -&gt; RUNNING (ops) ... -&gt; COMPLETED | CANCELLED
+ * campaign: RUNNING -&gt; PAUSED (failures, or ops) -&gt; RUNNING (ops, fresh failure budget) ... -&gt; COMPLETED | CANCELLED
  * device:   PENDING -&gt; OFFERED -&gt; DOWNLOADING -&gt; INSTALLED -&gt; UPDATED
  *                          \-----------\--------------\-----&gt; FAILED (failed, rolled back, timed out)
  * </pre>
@@ -152,9 +152,19 @@ public final class CampaignEngine {
     int offered = n - counts.get(PENDING);
     int updated = counts.get(UPDATED);
     int failed = counts.get(FAILED);
-    WavePlan.Gate gate = plan.gate(offered, updated, failed);
+    // The failure budget counts only what happened since ops last resumed the campaign: devices
+    // settled (updated or failed) before the resume are history, not a reason to pause again.
+    OtaStore.Budget budget = store.budget(id);
+    int settledBefore = budget.updated() + budget.failed();
+    int offeredSince = Math.max(0, offered - settledBefore);
+    int updatedSince = Math.max(0, updated - budget.updated());
+    int failedSince = Math.max(0, failed - budget.failed());
+    WavePlan.Gate gate = settledBefore > 0 && offeredSince == 0
+        ? WavePlan.Gate.ADVANCE // resumed with everything offered settled: ops chose to go on
+        : plan.gate(offeredSince, updatedSince, failedSince);
     if (gate == WavePlan.Gate.PAUSE) {
-      String why = failed + " of " + offered + " offered device(s) failed, above the failure ratio " + spec.maxFailureRatio();
+      String why = failedSince + " of " + offeredSince + " offered device(s) failed"
+          + (settledBefore > 0 ? " since the last resume" : "") + ", above the failure ratio " + spec.maxFailureRatio();
       store.updateCampaign(id, PAUSED, c.wave(), why, now);
       decide(store.campaign(id).orElseThrow(), "paused", c.wave(), why, "campaign-engine");
       return;
@@ -227,8 +237,14 @@ public final class CampaignEngine {
     return transition(id, RUNNING, PAUSED, "paused", actor);
   }
 
+  /**
+   * Resumes a paused campaign with a fresh failure budget: from now on the gate counts only the
+   * devices not yet settled (in flight or offered later); earlier failures stay in the history.
+   */
   public synchronized View resume(String id, String actor) {
     transition(id, PAUSED, RUNNING, "resumed", actor);
+    Map<String, Integer> counts = counts(store.devices(id));
+    store.setBudget(id, new OtaStore.Budget(counts.get(UPDATED), counts.get(FAILED)));
     step(id);
     return view(id).orElseThrow();
   }

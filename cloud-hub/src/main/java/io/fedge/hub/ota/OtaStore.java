@@ -184,6 +184,37 @@ public final class OtaStore {
     });
   }
 
+  /**
+   * Where a campaign's failure budget starts: how many of its devices had updated and failed when
+   * ops last resumed it (0, 0 before any resume). The devices keep their states (the history).
+   */
+  public record Budget(int updated, int failed) {}
+
+  public Budget budget(String campaignId) {
+    return db.inTransaction(c -> {
+      try (PreparedStatement ps = c.prepareStatement(
+          "SELECT budget_updated, budget_failed FROM ota_campaigns WHERE campaign_id = ?")) {
+        ps.setString(1, campaignId);
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next() ? new Budget(rs.getInt(1), rs.getInt(2)) : new Budget(0, 0);
+        }
+      }
+    });
+  }
+
+  public void setBudget(String campaignId, Budget b) {
+    db.inTransaction(c -> {
+      try (PreparedStatement ps = c.prepareStatement(
+          "UPDATE ota_campaigns SET budget_updated = ?, budget_failed = ? WHERE campaign_id = ?")) {
+        ps.setInt(1, b.updated());
+        ps.setInt(2, b.failed());
+        ps.setString(3, campaignId);
+        ps.executeUpdate();
+      }
+      return null;
+    });
+  }
+
   public List<DeviceRow> devices(String campaignId) {
     return db.inTransaction(c -> {
       List<DeviceRow> out = new ArrayList<>();

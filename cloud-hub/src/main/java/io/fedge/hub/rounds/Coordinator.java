@@ -280,7 +280,7 @@ public final class Coordinator {
         now.plus(spec.roundDeadline()), devices, spec.reads(), spec.label(), spec.model(), hyper(spec),
         spec.strategy(), scale ? null : RoundIds.paramsTransfer(spec.id(), round, attempt),
         global == null ? 0 : global.length, scaler == null ? null : scaler.mean(),
-        scaler == null ? null : scaler.std(), secagg, spec.dp());
+        scaler == null ? null : scaler.std(), secagg, spec.dp(), spec.rounds());
     RoundState state = secagg != null ? RoundState.ADVERTISING : RoundState.COLLECTING;
     store.insertRound(new RoundRow(spec.id(), round, attempt, phase, state, now, invite.deadline(), null, null,
         key.privateKey(), json(invite), null, null));
@@ -632,7 +632,7 @@ public final class Coordinator {
     a.state = RoundState.DONE;
     LOG.info("job {} round {} attempt {} done: {} participant(s), metrics {}", a.jobId(), round, a.invite.attempt(),
         r.participants().size(), r.metrics());
-    sendEnd(a, "DONE", null, aggregateSha, r.metrics().getOrDefault("trainLoss", Double.NaN));
+    sendEnd(a, "DONE", null, aggregateSha, r.metrics().getOrDefault("trainLoss", Double.NaN), r.global());
     attemptEnded(a, r.participants().size(), Duration.ofNanos(System.nanoTime() - aggregationStart));
     try {
       listener.roundCompleted(digest);
@@ -667,7 +667,7 @@ public final class Coordinator {
   private void endAttempt(Attempt a, RoundState s, String reason) {
     a.state = s;
     store.setRoundState(a.jobId(), a.invite.round(), a.invite.attempt(), s, reason, clock.instant());
-    sendEnd(a, s.name(), reason, null, Double.NaN);
+    sendEnd(a, s.name(), reason, null, Double.NaN, null);
     attemptEnded(a, a.updates.size(), Duration.ZERO);
   }
 
@@ -681,10 +681,19 @@ public final class Coordinator {
     }
   }
 
-  private void sendEnd(Attempt a, String status, String reason, String sha, double loss) {
-    RoundEnd end = new RoundEnd(a.jobId(), a.invite.round(), a.invite.attempt(), status, reason, sha, loss);
+  /**
+   * Tells the attempt's participants it is over; a DONE training round then sends them the new
+   * global parameters ({@code global}, transfer {@link RoundIds#globalTransfer}) to evaluate locally.
+   */
+  private void sendEnd(Attempt a, String status, String reason, String sha, double loss, double[] global) {
+    String transfer = global == null ? null : RoundIds.globalTransfer(a.jobId(), a.invite.round(), a.invite.attempt());
+    RoundEnd end = new RoundEnd(a.jobId(), a.invite.round(), a.invite.attempt(), status, reason, sha, loss, transfer);
+    List<Chunk> params = global == null ? List.of() : Chunks.split(transfer, UpdatePayload.plain(0, 0, global).encode());
     for (String d : a.invite.participants()) {
       transport.send(d, Kinds.ROUND_END, end);
+      for (Chunk c : params) {
+        transport.send(d, Kinds.ROUND_CHUNK, c);
+      }
     }
   }
 
@@ -751,7 +760,7 @@ public final class Coordinator {
         store.setRoundState(r.jobId(), r.round(), r.attempt(), RoundState.FAILED,
             "hub restarted in state " + r.state() + (invite.secure() ? "; secure-aggregation state is not kept across restarts" : ""),
             clock.instant());
-        sendEnd(a, "FAILED", "hub restarted", null, Double.NaN);
+        sendEnd(a, "FAILED", "hub restarted", null, Double.NaN, null);
         resumed.add(r.jobId());
         if (r.attempt() >= spec.maxAttempts()) {
           failJob(r.jobId(), "round " + r.round() + " failed " + r.attempt() + " time(s); last: hub restarted");

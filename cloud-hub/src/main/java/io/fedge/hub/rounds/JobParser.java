@@ -179,6 +179,9 @@ public final class JobParser {
     intRangeIfPresent(hyper, "localEpochs", 1, 1000);
     intRangeIfPresent(hyper, "batchSize", 1, 1_000_000);
     nonNegativeIfPresent(hyper, "l2");
+    if (hyper.has("evalHoldout") && !(number(hyper, "evalHoldout") >= 0 && number(hyper, "evalHoldout") <= 0.5)) {
+      throw invalid("hyper.evalHoldout must be between 0 and 0.5 (the share of each site's rows kept for local evaluation)");
+    }
 
     int rounds = intRange(n, "rounds", 1, 10_000, null);
     int deadline = intRange(n, "roundDeadlineSeconds", 1, 86_400, 120);

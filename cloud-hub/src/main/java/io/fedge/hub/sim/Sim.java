@@ -144,11 +144,7 @@ public final class Sim {
     for (int i = 0; i < parties.size(); i++) {
       Path data = dir.resolve("agent-" + (i + 1));
       Path dropbox = data.resolve("dropbox");
-      Files.createDirectories(dropbox);
-      Path part = dropbox.resolve(dataset + ".csv.part");
-      Files.copy(parties.get(i), part);
-      Files.move(part, dropbox.resolve(dataset + ".csv"), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-      dropped.add(dropbox.resolve("processed").resolve(dataset + ".csv"));
+      dropped.add(DropFolders.drop(parties.get(i), dropbox, dataset + ".csv"));
       JsonNode minted = api.post("/api/v1/claim-tokens", "{\"group\":\"" + group + "\",\"ttlSeconds\":3600}", 201);
       Files.writeString(data.resolve("claim.json"), minted.get("claimBundle").toString());
       Map<String, String> env = new LinkedHashMap<>(policy);
@@ -319,19 +315,9 @@ public final class Sim {
 
   /** Waits until every agent's drop folder moved its file to processed/ (or fails with the agent's reason). */
   private void awaitIngested(List<Path> processed, Duration timeout) throws Exception {
-    Instant until = Instant.now().plus(timeout);
-    for (Path p : processed) {
-      Path failed = p.getParent().resolveSibling("failed").resolve(p.getFileName().toString() + ".error.txt");
-      while (!Files.exists(p)) {
-        if (Files.exists(failed)) {
-          throw new SimException("the agent could not ingest " + p.getFileName() + ": " + Files.readString(failed).trim());
-        }
-        if (Instant.now().isAfter(until)) {
-          throw new SimException("the agents did not ingest their data within " + timeout.toSeconds() + " s; see "
-              + dir.resolve("logs"));
-        }
-        Thread.sleep(200);
-      }
+    java.util.Optional<String> why = DropFolders.awaitProcessed(processed, timeout);
+    if (why.isPresent()) {
+      throw new SimException(why.get() + "; see " + dir.resolve("logs"));
     }
   }
 

@@ -140,6 +140,49 @@ class CampaignEngineTest {
   }
 
   @Test
+  void aResumeAfterAnAutoPauseGivesTheNextWavesAFreshFailureBudgetAndKeepsTheHistory() {
+    // waves of 25 % and 100 % of the 8 dealers; any failure pauses (maxFailureRatio 0.2 of 2 offered = 0)
+    String id = engine.create(spec(List.of(25, 100), 1.0, 0.2, null), "ops").campaign().id();
+    assertThat(offered).containsExactly("d-0", "d-1");
+    report(id, "d-0", OtaReport.ROLLED_BACK);
+    report(id, "d-1", OtaReport.UPDATED);
+    assertThat(engine.view(id).orElseThrow().campaign().state()).isEqualTo(CampaignEngine.PAUSED);
+
+    CampaignEngine.View resumed = engine.resume(id, "ops");
+    assertThat(resumed.campaign().state()).isEqualTo(CampaignEngine.RUNNING); // not re-paused by d-0's old failure
+    assertThat(offered).hasSize(8); // the resume opened the last wave
+    assertThat(resumed.counts()).containsEntry("FAILED", 1); // history kept
+    assertThat(resumed.devices()).filteredOn(d -> d.deviceId().equals("d-0"))
+        .extracting(OtaStore.DeviceRow::state).containsExactly(CampaignEngine.FAILED);
+
+    // the fresh budget: 6 offered since the resume, 0.2 x 6 = 1.2 -> one failure is tolerated ...
+    report(id, "d-2", OtaReport.FAILED);
+    engine.tick();
+    assertThat(engine.view(id).orElseThrow().campaign().state()).isEqualTo(CampaignEngine.RUNNING);
+    // ... a second one is not, and the reason counts only what happened since the resume
+    report(id, "d-3", OtaReport.ROLLED_BACK);
+    CampaignEngine.View v = engine.view(id).orElseThrow();
+    assertThat(v.campaign().state()).isEqualTo(CampaignEngine.PAUSED);
+    assertThat(v.campaign().reason()).contains("2 of 6").contains("since the last resume");
+    assertThat(v.counts()).containsEntry("FAILED", 3);
+    assertThat(decisions).extracting(OtaListener.CampaignDecision::decision)
+        .containsExactly("created", "paused", "resumed", "wave-opened", "paused");
+  }
+
+  @Test
+  void theFailureBudgetOfAResumeSurvivesAHubRestart() {
+    String id = engine.create(spec(List.of(25, 100), 1.0, 0.0, null), "ops").campaign().id();
+    report(id, "d-0", OtaReport.FAILED);
+    report(id, "d-1", OtaReport.UPDATED);
+    engine.resume(id, "ops");
+    CampaignEngine restarted = new CampaignEngine(new OtaStore(db), () -> fleet, (d, o) -> offered.add(d), clock,
+        new OtaListener() {});
+    restarted.tick();
+    assertThat(restarted.view(id).orElseThrow().campaign().state()).isEqualTo(CampaignEngine.RUNNING);
+    assertThat(store.budget(id)).isEqualTo(new OtaStore.Budget(1, 1));
+  }
+
+  @Test
   void offersWaitForTheMaintenanceWindowInEachDevicesLocalTime() {
     store.setGroupTimeZone("dealers", "America/New_York"); // 14:30 there: closed
     store.setDeviceProfile("d-3", "Europe/Berlin", List.of()); // 20:30 there: in the window

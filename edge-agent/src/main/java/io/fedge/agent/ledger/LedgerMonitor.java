@@ -120,10 +120,11 @@ public final class LedgerMonitor {
       ReceiptVerifier.Verified v = ReceiptVerifier.verifyReceipt(r, key, deviceId.get());
       entryType = v.entry().type();
       State state = checkAgainstKept(v.checkpoint(), r.checkpoint(), r.consistencyFrom(), r.consistency());
-      store.saveReceipt(new ReceiptStore.Receipt(r.index(), entryType, r.entry(), leafHex, v.checkpoint().size(), state,
+      store.saveReceipt(new ReceiptStore.Receipt(r.index(), entryType, r.entry(), leafHex, v.checkpoint().size(),
+          HexFormat.of().formatHex(v.checkpoint().rootHash()), state,
           state == State.UNCHECKED ? "consistency not checked yet: hub unreachable" : null, clock.instant()));
     } catch (LedgerCheckException e) {
-      store.saveReceipt(new ReceiptStore.Receipt(r.index(), entryType, r.entry() == null ? "" : r.entry(), leafHex, -1, State.FAILED,
+      store.saveReceipt(new ReceiptStore.Receipt(r.index(), entryType, r.entry() == null ? "" : r.entry(), leafHex, -1, null, State.FAILED,
           e.getMessage(), clock.instant()));
       raise(e);
     }

@@ -30,7 +30,14 @@ public final class ReceiptStore implements AutoCloseable {
   }
 
   /** One stored receipt. */
-  public record Receipt(long index, String type, String entry, String leafHash, long checkpointSize, State state, String detail, Instant receivedAt) {}
+  /**
+   * A stored receipt. {@code leafHash} is the RFC 9162 leaf hash of the entry; {@code rootHash} the
+   * root hash (hex) of the signed checkpoint the inclusion proof was checked against, of size
+   * {@code checkpointSize} (null when the receipt failed before its checkpoint was verified, or was
+   * stored by a version that did not keep it).
+   */
+  public record Receipt(long index, String type, String entry, String leafHash, long checkpointSize, String rootHash,
+      State state, String detail, Instant receivedAt) {}
 
   /** The checkpoint the agent keeps: the largest it verified. */
   public record Kept(long size, byte[] rootHash, String note) {}
@@ -53,10 +60,25 @@ public final class ReceiptStore implements AutoCloseable {
       st.execute("CREATE TABLE IF NOT EXISTS kept_checkpoint (id INTEGER PRIMARY KEY CHECK (id = 1), size INTEGER NOT NULL, root_hash BLOB NOT NULL, note TEXT NOT NULL)");
       st.execute("CREATE TABLE IF NOT EXISTS receipts (idx INTEGER PRIMARY KEY, type TEXT NOT NULL, entry TEXT NOT NULL, leaf_hash TEXT NOT NULL,"
           + " checkpoint_size INTEGER NOT NULL, state TEXT NOT NULL, detail TEXT, received_at INTEGER NOT NULL)");
+      addColumnIfMissing(c, "receipts", "root_hash", "TEXT");
       st.execute("CREATE TABLE IF NOT EXISTS alarms (id INTEGER PRIMARY KEY AUTOINCREMENT, raised_at INTEGER NOT NULL, check_kind TEXT NOT NULL,"
           + " reason TEXT NOT NULL, cleared_at INTEGER)");
     }
     return new ReceiptStore(c);
+  }
+
+  /** Schema upgrade of a store written by an older agent: adds a nullable column. */
+  private static void addColumnIfMissing(Connection c, String table, String column, String type) throws SQLException {
+    try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("PRAGMA table_info(" + table + ")")) {
+      while (rs.next()) {
+        if (column.equalsIgnoreCase(rs.getString("name"))) {
+          return;
+        }
+      }
+    }
+    try (Statement st = c.createStatement()) {
+      st.execute("ALTER TABLE " + table + " ADD COLUMN " + column + " " + type);
+    }
   }
 
   public synchronized Optional<String> pinnedKey() throws SQLException {
@@ -93,7 +115,8 @@ public final class ReceiptStore implements AutoCloseable {
   public synchronized void saveReceipt(Receipt r) throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement(
-            "INSERT OR REPLACE INTO receipts (idx, type, entry, leaf_hash, checkpoint_size, state, detail, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+            "INSERT OR REPLACE INTO receipts (idx, type, entry, leaf_hash, checkpoint_size, state, detail, received_at, root_hash)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
       ps.setLong(1, r.index());
       ps.setString(2, r.type());
       ps.setString(3, r.entry());
@@ -102,6 +125,7 @@ public final class ReceiptStore implements AutoCloseable {
       ps.setString(6, r.state().name());
       ps.setString(7, r.detail());
       ps.setLong(8, r.receivedAt().toEpochMilli());
+      ps.setString(9, r.rootHash());
       ps.executeUpdate();
     }
   }
@@ -118,13 +142,14 @@ public final class ReceiptStore implements AutoCloseable {
   /** Receipts, newest index first. */
   public synchronized List<Receipt> receipts(int limit) throws SQLException {
     try (PreparedStatement ps =
-        c.prepareStatement("SELECT idx, type, entry, leaf_hash, checkpoint_size, state, detail, received_at FROM receipts ORDER BY idx DESC LIMIT ?")) {
+        c.prepareStatement("SELECT idx, type, entry, leaf_hash, checkpoint_size, state, detail, received_at, root_hash FROM receipts"
+            + " ORDER BY idx DESC LIMIT ?")) {
       ps.setInt(1, limit);
       List<Receipt> out = new ArrayList<>();
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           out.add(new Receipt(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getLong(5),
-              State.valueOf(rs.getString(6)), rs.getString(7), Instant.ofEpochMilli(rs.getLong(8))));
+              rs.getString(9), State.valueOf(rs.getString(6)), rs.getString(7), Instant.ofEpochMilli(rs.getLong(8))));
         }
       }
       return out;

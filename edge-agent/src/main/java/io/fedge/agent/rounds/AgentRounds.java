@@ -3,6 +3,7 @@ package io.fedge.agent.rounds;
 import io.fedge.agent.messaging.DownstreamHandlers;
 import io.fedge.agent.messaging.Uplink;
 import io.fedge.federation.rounds.Chunk;
+import io.fedge.federation.rounds.LocalEvaluation;
 import io.fedge.federation.rounds.ParticipantListener;
 import io.fedge.federation.rounds.RoundEnd;
 import io.fedge.federation.rounds.RoundInvite;
@@ -52,6 +53,8 @@ public final class AgentRounds implements AutoCloseable {
   private final List<ParticipantListener> listeners = new CopyOnWriteArrayList<>();
   private final Deque<Progress> recent = new ArrayDeque<>();
   private volatile RoundParticipant participant;
+  /** Each job's planned number of training rounds, from its latest invitation (for progress bars). */
+  private final java.util.Map<String, Integer> plannedRounds = new java.util.concurrent.ConcurrentHashMap<>();
 
   /**
    * @param participationAllowed false while a ledger check of this appliance has failed and ops
@@ -85,7 +88,15 @@ public final class AgentRounds implements AutoCloseable {
   }
 
   /** Takes part only if the job's consent covers every column the round reads; otherwise declines with the reason. */
+  /** The job's planned number of training rounds as its latest invitation said, or 0 when not known. */
+  public int plannedRounds(String jobId) {
+    return plannedRounds.getOrDefault(jobId, 0);
+  }
+
   void onInvite(RoundInvite invite) {
+    if (invite.plannedRounds() != null && invite.plannedRounds() > 0) {
+      plannedRounds.put(invite.jobId(), invite.plannedRounds());
+    }
     try {
       if (!participationAllowed.getAsBoolean()) {
         throw new IllegalStateException(
@@ -110,7 +121,17 @@ public final class AgentRounds implements AutoCloseable {
           participant = new RoundParticipant(uplink.deviceId(), () -> credentials.get().privateKey(),
               () -> credentials.get().chain(),
               new TableLearner(data),
-              uplink::send, training, new SecureRandom(), this::progress);
+              uplink::send, training, new SecureRandom(), new ParticipantListener() {
+                @Override
+                public void progress(String jobId, int round, int attempt, String stage, double loss, String detail) {
+                  AgentRounds.this.progress(jobId, round, attempt, stage, loss, detail);
+                }
+
+                @Override
+                public void evaluated(RoundEnd end, LocalEvaluation evaluation) {
+                  AgentRounds.this.evaluated(end, evaluation);
+                }
+              });
         }
         p = participant;
       }
@@ -133,6 +154,27 @@ public final class AgentRounds implements AutoCloseable {
         l.progress(jobId, round, attempt, stage, loss, detail);
       } catch (RuntimeException e) {
         LOG.warn("progress listener failed: {}", e.toString());
+      }
+    }
+  }
+
+  /** The round's global model scored on this device's own rows: logged and handed to the dashboard, never sent. */
+  private void evaluated(RoundEnd end, LocalEvaluation e) {
+    String detail = String.format(java.util.Locale.ROOT, "AUC %.4f, log-loss %.4f on %d local %s row(s)", e.auc(),
+        e.logLoss(), e.rows(), e.heldOut() ? "held-out" : "training");
+    synchronized (this) {
+      recent.addLast(new Progress(e.jobId(), e.round(), e.attempt(), "evaluated", e.logLoss(), detail,
+          clock.instant().toString()));
+      while (recent.size() > 100) {
+        recent.removeFirst();
+      }
+    }
+    LOG.info("job {} round {} attempt {}: global model evaluated locally: {}", e.jobId(), e.round(), e.attempt(), detail);
+    for (ParticipantListener l : listeners) {
+      try {
+        l.evaluated(end, e);
+      } catch (RuntimeException ex) {
+        LOG.warn("evaluation listener failed: {}", ex.toString());
       }
     }
   }

@@ -164,7 +164,7 @@ class DashboardBrowserTest {
     browser.get(url + "/#training");
     assertThat(byTestId("training-empty").getText()).contains("No training running");
     wait.until(d -> byTestId("stream-state").getText().equals("live"));
-    // The round runner has not landed yet: this test publishes into the agent's real feed, as it will.
+    // Synthetic curves published into the agent's real feed (a real round drawing them: DealerDashboardIT).
     var feed = agent.agent().trainingFeed();
     for (int round = 1; round <= 5; round++) {
       List<TrainingEvent.RocPoint> roc = new ArrayList<>();

@@ -135,6 +135,25 @@ class LedgerMonitorTest {
   }
 
   @Test
+  void aStoredReceiptCarriesItsCheckpointsRootHashNotTheEntrysLeafHash() throws Exception {
+    hub.append(ME);
+    hub.append("dev-other");
+    hub.append(ME);
+    monitor.onReceipt(hub.receipt(2));
+    String root = java.util.HexFormat.of().formatHex(hub.proofs().root(3));
+    String leaf = java.util.HexFormat.of().formatHex(Rfc9162.leafHash(hub.entries.get(2).getBytes(StandardCharsets.UTF_8)));
+    assertThat(root).isNotEqualTo(leaf);
+    ReceiptStore.Receipt r = monitor.receipts().get(0);
+    assertThat(r.rootHash()).isEqualTo(root);
+    assertThat(r.leafHash()).isEqualTo(leaf);
+    assertThat(r.checkpointSize()).isEqualTo(3);
+    // and it survives a reopen of the store (the column is persisted)
+    store.close();
+    store = ReceiptStore.open(dir.resolve("ledger.db"));
+    assertThat(store.receipts(10).get(0).rootHash()).isEqualTo(root);
+  }
+
+  @Test
   void aReceiptSignedWithAnotherKeyRaisesAnAlarmUntilOpsClearIt() throws Exception {
     hub.append(ME);
     monitor.pinnedKey();

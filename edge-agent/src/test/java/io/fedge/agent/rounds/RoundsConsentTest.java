@@ -100,7 +100,7 @@ class RoundsConsentTest {
     reads.addAll(features);
     return new RoundInvite(jobId, 1, 1, RoundInvite.SCALE, new byte[32], Instant.now().plusSeconds(60), List.of("dev-1"),
         List.of(new DatasetRead("customers", reads)), label, WireCodec.mapper().valueToTree(Map.of("type", "logistic")),
-        hyper, "fedavg", null, 0, null, null, null, null);
+        hyper, "fedavg", null, 0, null, null, null, null, null);
   }
 
   private List<RoundDecline> declines() {

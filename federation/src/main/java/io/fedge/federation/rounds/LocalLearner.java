@@ -17,4 +17,10 @@ public interface LocalLearner {
 
   /** Trains from {@code global} on the local data as the invite says (model, hyper, scaler, DP). */
   Outcome train(RoundInvite invite, double[] global) throws Exception;
+
+  /**
+   * Scores {@code global}, the model a round of {@code invite}'s job produced, on local rows the
+   * training did not use where there are enough (see {@link LocalEvaluation}).
+   */
+  LocalEvaluation evaluate(RoundInvite invite, double[] global) throws Exception;
 }

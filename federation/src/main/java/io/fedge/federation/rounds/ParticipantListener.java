@@ -8,5 +8,13 @@ public interface ParticipantListener {
    */
   void progress(String jobId, int round, int attempt, String stage, double loss, String detail);
 
+  /**
+   * The global model a finished round produced, evaluated on this device's own rows (nothing of it
+   * leaves the device).
+   *
+   * @param end the hub's {@code round-end} of the round (its {@code trainLoss} is the federation's)
+   */
+  default void evaluated(RoundEnd end, LocalEvaluation evaluation) {}
+
   ParticipantListener NONE = (j, r, a, s, l, d) -> {};
 }

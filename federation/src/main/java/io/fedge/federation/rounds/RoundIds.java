@@ -14,6 +14,11 @@ public final class RoundIds {
     return "p." + jobId + "." + round + "." + attempt;
   }
 
+  /** The new global parameters a DONE training round sends its participants after its {@code round-end}. */
+  public static String globalTransfer(String jobId, int round, int attempt) {
+    return "g." + jobId + "." + round + "." + attempt;
+  }
+
   /**
    * The header of a sealed update: bound as HPKE associated data and signed, so an update cannot
    * be replayed into another job, round, attempt, or be claimed by another device.

@@ -22,6 +22,9 @@ import java.util.List;
  * @param scalerStd per-feature standard deviation (null: none)
  * @param secagg secure-aggregation parameters, null when the round is not securely aggregated
  * @param dp differential-privacy settings for the client (clip norm, noise multiplier), or null
+ * @param plannedRounds the job's planned number of training rounds (rounds 1..plannedRounds follow
+ *     the scaling round 0), for progress displays; optional on the wire: null from a hub that does
+ *     not send it
  */
 public record RoundInvite(
     String jobId,
@@ -41,7 +44,8 @@ public record RoundInvite(
     double[] scalerMean,
     double[] scalerStd,
     SecAggParams secagg,
-    JsonNode dp) {
+    JsonNode dp,
+    Integer plannedRounds) {
   public static final String SCALE = "scale";
   public static final String TRAIN = "train";
 

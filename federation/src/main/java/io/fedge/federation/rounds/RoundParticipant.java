@@ -38,6 +38,10 @@ public final class RoundParticipant {
   private final SecureRandom random;
   private final ParticipantListener listener;
   private final Map<String, Attempt> byJob = new HashMap<>();
+  /** Training attempts whose update was sent, waiting for the global model they produced; by global transfer id. */
+  private final Map<String, PendingEvaluation> evaluations = new java.util.LinkedHashMap<>();
+  /** At most this many attempts wait for their global model (older ones are forgotten). */
+  static final int MAX_PENDING_EVALUATIONS = 8;
 
   public RoundParticipant(
       String deviceId,
@@ -78,6 +82,17 @@ public final class RoundParticipant {
     }
   }
 
+  /** A sent training attempt collecting the global model of its round. Guarded by the participant's lock. */
+  private static final class PendingEvaluation {
+    final RoundInvite invite;
+    final Map<Integer, Chunk> chunks = new HashMap<>();
+    RoundEnd end;
+
+    PendingEvaluation(RoundInvite invite) {
+      this.invite = invite;
+    }
+  }
+
   public synchronized void onInvite(RoundInvite invite) {
     Attempt current = byJob.get(invite.jobId());
     if (current != null && current.is(invite.jobId(), invite.round(), invite.attempt())) {
@@ -114,6 +129,15 @@ public final class RoundParticipant {
   }
 
   public synchronized void onChunk(Chunk chunk) {
+    PendingEvaluation pe = evaluations.get(chunk.transferId());
+    if (pe != null) {
+      if (!pe.chunks.isEmpty()) {
+        Chunks.requireSameTransfer(pe.chunks.values().iterator().next(), chunk);
+      }
+      pe.chunks.put(chunk.index(), chunk);
+      maybeEvaluate(chunk.transferId(), pe);
+      return;
+    }
     for (Attempt a : byJob.values()) {
       if (!a.over && chunk.transferId().equals(a.invite.paramsTransfer())) {
         if (!a.paramChunks.isEmpty()) {
@@ -165,6 +189,63 @@ public final class RoundParticipant {
       a.over = true;
       listener.progress(end.jobId(), end.round(), end.attempt(),
           "DONE".equals(end.status()) ? "done" : "failed", end.trainLoss(), end.reason());
+    }
+    String transfer = RoundIds.globalTransfer(end.jobId(), end.round(), end.attempt());
+    PendingEvaluation pe = evaluations.get(transfer);
+    if (pe != null && pe.end == null) {
+      if (!RoundEnd.DONE.equals(end.status()) || !transfer.equals(end.globalTransfer())) {
+        evaluations.remove(transfer); // failed, or a hub that sends no global model: nothing to evaluate
+        return;
+      }
+      pe.end = end;
+      maybeEvaluate(transfer, pe);
+    }
+  }
+
+  /**
+   * Once a sent attempt has its DONE {@code round-end} and every chunk of the global model, checks
+   * the model against the round's {@code aggregateSha256} and evaluates it on the training thread.
+   */
+  private void maybeEvaluate(String transfer, PendingEvaluation pe) {
+    if (pe.end == null || pe.chunks.isEmpty() || pe.chunks.size() < pe.chunks.values().iterator().next().count()) {
+      return;
+    }
+    evaluations.remove(transfer);
+    RoundInvite inv = pe.invite;
+    RoundEnd end = pe.end;
+    double[] global;
+    try {
+      global = UpdatePayload.decode(Chunks.join(pe.chunks.values())).values();
+      String sha = globalSha256(global);
+      if (!sha.equals(end.aggregateSha256())) {
+        throw new IllegalArgumentException("its SHA-256 " + sha + " is not the round's aggregate " + end.aggregateSha256());
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("job {} round {}: global model refused for local evaluation: {}", inv.jobId(), inv.round(), e.getMessage());
+      listener.progress(inv.jobId(), inv.round(), inv.attempt(), "evaluation-failed", Double.NaN, e.getMessage());
+      return;
+    }
+    executor.execute(() -> {
+      LocalEvaluation ev;
+      try {
+        ev = learner.evaluate(inv, global);
+      } catch (Exception e) {
+        LOG.warn("job {} round {}: local evaluation failed: {}", inv.jobId(), inv.round(), e.toString());
+        listener.progress(inv.jobId(), inv.round(), inv.attempt(), "evaluation-failed", Double.NaN, String.valueOf(e.getMessage()));
+        return;
+      }
+      listener.evaluated(end, ev);
+    });
+  }
+
+  /** SHA-256 (hex) of parameters as big-endian IEEE 754 doubles: how the hub names an aggregate. */
+  static String globalSha256(double[] params) {
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8 * params.length);
+    b.asDoubleBuffer().put(params);
+    try {
+      return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(b.array()));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
     }
   }
 
@@ -228,6 +309,12 @@ public final class RoundParticipant {
       link.send(Kinds.ROUND_CHUNK, c);
     }
     a.sent = true;
+    if (RoundInvite.TRAIN.equals(inv.phase())) {
+      evaluations.put(RoundIds.globalTransfer(inv.jobId(), inv.round(), inv.attempt()), new PendingEvaluation(inv));
+      while (evaluations.size() > MAX_PENDING_EVALUATIONS) {
+        evaluations.remove(evaluations.keySet().iterator().next());
+      }
+    }
     listener.progress(inv.jobId(), inv.round(), inv.attempt(), "sent", p.loss(),
         chunks.size() + " chunk(s), " + env.ciphertextLength() + " bytes sealed");
   }
