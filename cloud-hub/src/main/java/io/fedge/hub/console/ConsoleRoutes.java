@@ -87,6 +87,11 @@ public final class ConsoleRoutes implements ApiRoutes {
   // ---- session
 
   private Object login(RoutingContext ctx) {
+    // A cross-site form can post text/plain that looks like JSON (login CSRF); it cannot send this type.
+    String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
+    if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
+      throw new ApiError(415, "unsupported_media_type", "send the login as JSON with 'Content-Type: application/json'");
+    }
     JsonNode b = HttpApi.body(ctx);
     ConsoleAuth.Outcome o = auth.login(text(b, "username"), text(b, "password"), HttpApi.sourceOf(ctx));
     if (o instanceof ConsoleAuth.Refused no) {
