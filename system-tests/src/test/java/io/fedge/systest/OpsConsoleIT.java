@@ -80,6 +80,11 @@ class OpsConsoleIT {
     // the first admin: one-time password, then their own
     logIn("admin", otp, "Admin password 2026");
     assertThat(otpFile).as("the spent one-time password file is deleted").doesNotExist();
+    org.openqa.selenium.Cookie cookie = browser.manage().getCookieNamed("fedge_console");
+    assertThat(cookie.isHttpOnly()).isTrue();
+    assertThat(cookie.isSecure()).isTrue();
+    assertThat(cookie.getSameSite()).isEqualTo("Strict");
+    assertThat(cookie.getExpiry()).as("a browser-session cookie; the hub ends it").isNull();
     shot("console-01-fleet-empty");
 
     // creates an operator and an auditor
@@ -160,7 +165,13 @@ class OpsConsoleIT {
     // the same log over the API, with the admin's and the auditor's actions too
     JsonNode all = ops.get("/api/v1/audit/events?limit=200").body().path("events");
     assertThat(all.findValuesAsText("action")).contains("console.user.create:operator", "console.user.create:auditor");
-    assertThat(all.toString()).contains("\"actor\":\"audrey\"");
+    assertThat(all).anySatisfy(e -> {
+      assertThat(e.path("actor").asText()).isEqualTo("audrey");
+      assertThat(e.path("action").asText()).isEqualTo("api.post");
+      assertThat(e.path("subject").asText()).isEqualTo("/api/v1/devices/" + deviceId + "/revoke");
+      assertThat(e.path("outcome").asText()).isEqualTo("refused");
+      assertThat(e.path("reason").asText()).isEqualTo("forbidden");
+    });
   }
 
   // ---- steps

@@ -1,24 +1,21 @@
 package io.fedge.hub.console;
 
+import io.fedge.hub.api.ApiError;
 import io.fedge.hub.api.Principal;
 import io.fedge.hub.api.Role;
 import io.fedge.hub.api.SessionResolver;
 import io.fedge.provisioning.Pem;
 import io.fedge.provisioning.auth.LockoutPolicy;
+import io.fedge.provisioning.auth.LoginThrottle;
 import io.fedge.provisioning.auth.PasswordHasher;
 import io.fedge.provisioning.store.AuditEvent;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -79,33 +76,13 @@ public final class ConsoleAuth implements SessionResolver {
   /** Refusal: 400 bad input, 403 wrong credentials or disabled, 429 locked (with how long). */
   public record Refused(int status, String code, String message, Duration retryAfter) implements Outcome {}
 
-  /** A refused user-management request; the routes turn it into an HTTP error. */
-  public static final class Rejected extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-    private final int status;
-    private final String code;
-
-    public Rejected(int status, String code, String message) {
-      super(message);
-      this.status = status;
-      this.code = code;
-    }
-
-    public int status() {
-      return status;
-    }
-
-    public String code() {
-      return code;
-    }
-  }
-
   private final ConsoleStore store;
   private final Consumer<AuditEvent> audit;
   private final Settings settings;
   private final Clock clock;
   private final SecureRandom random;
   private final PasswordHasher hasher;
+  private final LoginThrottle throttle;
   private volatile Path firstAdminFile;
 
   public ConsoleAuth(ConsoleStore store, Consumer<AuditEvent> audit, Settings settings, Clock clock, SecureRandom random) {
@@ -115,6 +92,7 @@ public final class ConsoleAuth implements SessionResolver {
     this.clock = clock;
     this.random = random;
     this.hasher = new PasswordHasher(settings.pbkdf2Iterations(), random);
+    this.throttle = new LoginThrottle(store, settings.lockout(), clock);
   }
 
   public Settings settings() {
@@ -179,13 +157,13 @@ public final class ConsoleAuth implements SessionResolver {
       ok = false;
     }
     if (!ok) {
-      Duration lock = fail(srcKey, Duration.ZERO);
+      Duration lock = throttle.fail(srcKey, Duration.ZERO);
       if (userKey != null) {
-        lock = fail(userKey, lock);
+        lock = throttle.fail(userKey, lock);
       }
       audit.accept(AuditEvent.refused(now, username, "console.login", subject(username), "bad_credentials", source));
       LOG.warn("console: failed login from {}", source);
-      return new Refused(403, "bad_credentials", "Wrong user name or password." + lockNote(lock), lock);
+      return new Refused(403, "bad_credentials", "Wrong user name or password." + LoginThrottle.lockNote(lock), lock);
     }
     store.clearFailures(srcKey);
     store.clearFailures(userKey);
@@ -240,16 +218,16 @@ public final class ConsoleAuth implements SessionResolver {
 
   /** A signed-in user changes their own password (required after a one-time password). */
   public void changeOwnPassword(String sessionId, String current, String next, String source) {
-    Session s = session(sessionId, false).orElseThrow(() -> new Rejected(401, "unauthorized", "Log in again."));
-    ConsoleStore.UserRow u = store.user(s.username()).orElseThrow(() -> new Rejected(401, "unauthorized", "Log in again."));
+    Session s = session(sessionId, false).orElseThrow(() -> new ApiError(401, "unauthorized", "Log in again."));
+    ConsoleStore.UserRow u = store.user(s.username()).orElseThrow(() -> new ApiError(401, "unauthorized", "Log in again."));
     Instant now = clock.instant();
     if (current == null || !hasher.verify(current, u.passwordHash())) {
       audit.accept(AuditEvent.refused(now, u.username(), "console.password.change", subject(u.username()), "bad_credentials", source));
-      throw new Rejected(403, "bad_credentials", "Your current password is not right.");
+      throw new ApiError(403, "bad_credentials", "Your current password is not right.");
     }
     checkPassword(next);
     if (next.equals(current)) {
-      throw new Rejected(400, "bad_request", "Choose a password different from the current one.");
+      throw new ApiError(400, "bad_request", "Choose a password different from the current one.");
     }
     store.setPassword(u.username(), hasher.hash(next), false, now, sha256(sessionId));
     audit.accept(AuditEvent.allowed(now, u.username(), "console.password.change", subject(u.username()), source));
@@ -270,16 +248,16 @@ public final class ConsoleAuth implements SessionResolver {
   /** An admin creates a user with a password they choose and hand over; it must be changed at first login. */
   public User createUser(String actor, String username, Role role, String password, String source) {
     if (username == null || !USERNAME.matcher(username).matches()) {
-      throw new Rejected(400, "bad_request", "'username' must be 2-64 characters of a-z 0-9 . _ @ - (lower case, starting with a letter or digit)");
+      throw new ApiError(400, "bad_request", "'username' must be 2-64 characters of a-z 0-9 . _ @ - (lower case, starting with a letter or digit)");
     }
     if (role == null) {
-      throw new Rejected(400, "bad_request", "'role' must be one of admin, operator, auditor");
+      throw new ApiError(400, "bad_request", "'role' must be one of admin, operator, auditor");
     }
     checkPassword(password);
     Instant now = clock.instant();
     if (!store.insertUser(new ConsoleStore.UserRow(username, role, hasher.hash(password), true, false, now, actor, now))) {
       audit.accept(AuditEvent.refused(now, actor, "console.user.create", subject(username), "exists", source));
-      throw new Rejected(409, "user_exists", "a user named '" + username + "' already exists; pick another name");
+      throw new ApiError(409, "user_exists", "a user named '" + username + "' already exists; pick another name");
     }
     audit.accept(AuditEvent.allowed(now, actor, "console.user.create:" + role.wire(), subject(username), source));
     return view(store.user(username).orElseThrow());
@@ -288,13 +266,13 @@ public final class ConsoleAuth implements SessionResolver {
   /** Changes a user's role and/or disabled flag; refuses to leave the console without an enabled admin. */
   public User updateUser(String actor, String username, Role role, Boolean disabled, String source) {
     ConsoleStore.UserRow u = store.user(username)
-        .orElseThrow(() -> new Rejected(404, "not_found", "user '" + username + "' does not exist"));
+        .orElseThrow(() -> new ApiError(404, "not_found", "user '" + username + "' does not exist"));
     Role r = role == null ? u.role() : role;
     boolean d = disabled == null ? u.disabled() : disabled;
     Instant now = clock.instant();
     if (!store.updateUser(username, r, d, now)) {
       audit.accept(AuditEvent.refused(now, actor, "console.user.update", subject(username), "last_admin", source));
-      throw new Rejected(409, "last_admin", "that would leave the console without an enabled admin; make another admin first");
+      throw new ApiError(409, "last_admin", "that would leave the console without an enabled admin; make another admin first");
     }
     audit.accept(AuditEvent.allowed(now, actor, "console.user.update:" + r.wire() + (d ? ",disabled" : ",enabled"),
         subject(username), source));
@@ -307,7 +285,7 @@ public final class ConsoleAuth implements SessionResolver {
    */
   public String resetPassword(String actor, String username, String password, String source) {
     ConsoleStore.UserRow u = store.user(username)
-        .orElseThrow(() -> new Rejected(404, "not_found", "user '" + username + "' does not exist"));
+        .orElseThrow(() -> new ApiError(404, "not_found", "user '" + username + "' does not exist"));
     String pw = password == null ? oneTimePassword() : password;
     checkPassword(pw);
     Instant now = clock.instant();
@@ -331,10 +309,10 @@ public final class ConsoleAuth implements SessionResolver {
 
   private void checkPassword(String password) {
     if (password == null || password.codePointCount(0, password.length()) < settings.minPasswordLength()) {
-      throw new Rejected(400, "weak_password", "Choose a password of at least " + settings.minPasswordLength() + " characters.");
+      throw new ApiError(400, "weak_password", "Choose a password of at least " + settings.minPasswordLength() + " characters.");
     }
     if (password.length() > MAX_PASSWORD) {
-      throw new Rejected(400, "bad_request", "That password is too long (at most " + MAX_PASSWORD + " characters).");
+      throw new ApiError(400, "bad_request", "That password is too long (at most " + MAX_PASSWORD + " characters).");
     }
   }
 
@@ -343,27 +321,8 @@ public final class ConsoleAuth implements SessionResolver {
   }
 
   private Optional<Refused> lockedOut(String... keys) {
-    Instant now = clock.instant();
-    Instant until = Instant.EPOCH;
-    for (String k : keys) {
-      Instant u = store.failures(k).lockedUntil();
-      if (u.isAfter(until)) {
-        until = u;
-      }
-    }
-    if (!until.isAfter(now)) {
-      return Optional.empty();
-    }
-    Duration wait = Duration.between(now, until);
-    return Optional.of(new Refused(429, "locked", "Too many failed attempts. Try again in " + human(wait) + ".", wait));
-  }
-
-  private Duration fail(String key, Duration soFar) {
-    Instant now = clock.instant();
-    int n = store.failures(key).count() + 1;
-    Duration lock = settings.lockout().lockAfter(n);
-    store.putFailures(key, new ConsoleStore.Failures(n, now.plus(lock)), now);
-    return lock.compareTo(soFar) > 0 ? lock : soFar;
+    return throttle.lockedFor(keys).map(wait ->
+        new Refused(429, "locked", "Too many failed attempts. Try again in " + LoginThrottle.human(wait) + ".", wait));
   }
 
   /** 20 characters from a 54-letter alphabet without look-alikes: about 115 bits. */
@@ -380,29 +339,10 @@ public final class ConsoleAuth implements SessionResolver {
   }
 
   private String token() {
-    byte[] b = new byte[32];
-    random.nextBytes(b);
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
-  }
-
-  private static String lockNote(Duration lock) {
-    return lock.isZero() ? "" : " Too many failed attempts: locked for " + human(lock) + ".";
-  }
-
-  static String human(Duration d) {
-    long s = Math.max(1, (d.toMillis() + 999) / 1000);
-    if (s < 120) {
-      return s + " seconds";
-    }
-    long m = (s + 59) / 60;
-    return m < 120 ? m + " minutes" : ((m + 59) / 60) + " hours";
+    return LoginThrottle.token(random);
   }
 
   static String sha256(String s) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.US_ASCII)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return LoginThrottle.sha256Hex(s);
   }
 }

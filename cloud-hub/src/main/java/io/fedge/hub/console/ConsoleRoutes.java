@@ -28,7 +28,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.Callable;
 
 /**
  * The console's HTTP side: its static pages under {@code /console/} and the routes behind them
@@ -71,23 +70,28 @@ public final class ConsoleRoutes implements ApiRoutes {
         .setIncludeHidden(false)
         .setDefaultContentEncoding("UTF-8"));
 
-    r.post(AccessPolicy.SESSION_PATH).handler(ctx -> call(api, ctx, 200, () -> login(ctx)));
+    r.post(AccessPolicy.SESSION_PATH).handler(ctx -> api.blocking(ctx, 200, () -> login(ctx)));
     r.get(AccessPolicy.SESSION_PATH).handler(ctx -> HttpApi.json(ctx, 200, me(HttpApi.principal(ctx))));
-    r.delete(AccessPolicy.SESSION_PATH).handler(ctx -> call(api, ctx, 200, () -> logout(ctx)));
-    r.post(AccessPolicy.SESSION_PATH + "/password").handler(ctx -> call(api, ctx, 200, () -> changePassword(ctx)));
+    r.delete(AccessPolicy.SESSION_PATH).handler(ctx -> api.blocking(ctx, 200, () -> logout(ctx)));
+    r.post(AccessPolicy.SESSION_PATH + "/password").handler(ctx -> api.blocking(ctx, 200, () -> changePassword(ctx)));
 
-    r.get(AccessPolicy.USERS_PATH).handler(ctx -> call(api, ctx, 200, () -> Map.of("users", auth.users())));
-    r.post(AccessPolicy.USERS_PATH).handler(ctx -> call(api, ctx, 201, () -> createUser(ctx)));
-    r.patch(AccessPolicy.USERS_PATH + "/:name").handler(ctx -> call(api, ctx, 200, () -> updateUser(ctx)));
-    r.post(AccessPolicy.USERS_PATH + "/:name/password").handler(ctx -> call(api, ctx, 200, () -> resetPassword(ctx)));
+    r.get(AccessPolicy.USERS_PATH).handler(ctx -> api.blocking(ctx, 200, () -> Map.of("users", auth.users())));
+    r.post(AccessPolicy.USERS_PATH).handler(ctx -> api.blocking(ctx, 201, () -> createUser(ctx)));
+    r.patch(AccessPolicy.USERS_PATH + "/:name").handler(ctx -> api.blocking(ctx, 200, () -> updateUser(ctx)));
+    r.post(AccessPolicy.USERS_PATH + "/:name/password").handler(ctx -> api.blocking(ctx, 200, () -> resetPassword(ctx)));
 
-    r.get("/api/v1/devices/:id/heartbeats").handler(ctx -> call(api, ctx, 200, () -> heartbeats(ctx)));
-    r.get("/api/v1/audit/events").handler(ctx -> call(api, ctx, 200, () -> auditEvents(ctx)));
+    r.get("/api/v1/devices/:id/heartbeats").handler(ctx -> api.blocking(ctx, 200, () -> heartbeats(ctx)));
+    r.get("/api/v1/audit/events").handler(ctx -> api.blocking(ctx, 200, () -> auditEvents(ctx)));
   }
 
   // ---- session
 
   private Object login(RoutingContext ctx) {
+    // A cross-site form can post text/plain that looks like JSON (login CSRF); it cannot send this type.
+    String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
+    if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
+      throw new ApiError(415, "unsupported_media_type", "send the login as JSON with 'Content-Type: application/json'");
+    }
     JsonNode b = HttpApi.body(ctx);
     ConsoleAuth.Outcome o = auth.login(text(b, "username"), text(b, "password"), HttpApi.sourceOf(ctx));
     if (o instanceof ConsoleAuth.Refused no) {
@@ -215,17 +219,6 @@ public final class ConsoleRoutes implements ApiRoutes {
   }
 
   // ---- plumbing
-
-  /** Like {@link HttpApi#blocking}, turning {@link ConsoleAuth.Rejected} into its HTTP error. */
-  private static void call(HttpApi api, RoutingContext ctx, int status, Callable<Object> work) {
-    api.blocking(ctx, status, () -> {
-      try {
-        return work.call();
-      } catch (ConsoleAuth.Rejected e) {
-        throw new ApiError(e.status(), e.code(), e.getMessage());
-      }
-    });
-  }
 
   private static void securityHeaders(RoutingContext ctx) {
     var h = ctx.response().headers();

@@ -2,6 +2,8 @@ package io.fedge.hub.console;
 
 import io.fedge.hub.api.Role;
 import io.fedge.hub.db.Database;
+import io.fedge.provisioning.auth.LoginThrottle;
+import io.fedge.provisioning.auth.LoginThrottle.Failures;
 import io.fedge.provisioning.store.AuditEvent;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -16,7 +18,7 @@ import java.util.Optional;
  * The console's tables (schema V5): users, sessions (by the SHA-256 of their id), login failure
  * counters, the heartbeat history, and a filtered view of the audit log. SQLite and PostgreSQL.
  */
-public final class ConsoleStore {
+public final class ConsoleStore implements LoginThrottle.Counters {
   private final Database db;
 
   public ConsoleStore(Database db) {
@@ -31,10 +33,6 @@ public final class ConsoleStore {
   public record SessionRow(
       String idHash, String username, String csrfToken, Instant createdAt, Instant lastSeen, Role role,
       boolean disabled, boolean mustChangePassword) {}
-
-  public record Failures(int count, Instant lockedUntil) {
-    static final Failures NONE = new Failures(0, Instant.EPOCH);
-  }
 
   public record Heartbeat(Instant at, String agentVersion, String resourcesJson) {}
 
@@ -214,7 +212,8 @@ public final class ConsoleStore {
 
   // ---- login failures
 
-  public Failures failures(String key) {
+  @Override
+  public Failures get(String key) {
     return db.inTransaction(c -> {
       try (PreparedStatement ps = c.prepareStatement(
           "SELECT failures, locked_until FROM console_login_failures WHERE fail_key = ?")) {
@@ -226,7 +225,8 @@ public final class ConsoleStore {
     });
   }
 
-  public void putFailures(String key, Failures f, Instant at) {
+  @Override
+  public void put(String key, Failures f, Instant at) {
     db.inTransaction(c -> {
       try (PreparedStatement ps = c.prepareStatement(
           "INSERT INTO console_login_failures (fail_key, failures, locked_until, updated_at) VALUES (?, ?, ?, ?)"

@@ -184,6 +184,9 @@ public final class Demo {
     System.out.println("  hub:          " + hubUrl + "   (REST API under /api/v1, spec at /openapi.json)");
     System.out.println("  hub CA:       sha256 " + fingerprint + "   (certificate: " + hubData.resolve("ca") + ")");
     System.out.println("  ops token:    " + token);
+    java.nio.file.Path consolePassword = hubData.resolve(io.fedge.hub.console.ConsoleAuth.FIRST_ADMIN_FILE);
+    System.out.println("  ops console:  " + hubUrl + "/console/   (user admin; "
+        + (java.nio.file.Files.exists(consolePassword) ? "one-time password in " + consolePassword : "your password") + ")");
     System.out.println("  try:          curl -sk -H 'Authorization: Bearer " + token + "' " + hubUrl + "/api/v1/devices");
     for (int i = 0; i < dashboards.size(); i++) {
       Path code = dir.resolve("agent-" + (i + 1)).resolve("run").resolve("pairing-code");

@@ -142,6 +142,57 @@ class HttpApiTest {
     assertThat(b.path("message").asText()).isNotBlank();
   }
 
+  @Test
+  void aConsoleSessionIsAHardenedCookieThatNeedsItsCsrfTokenAndANewPasswordFirst() throws Exception {
+    String otp = java.nio.file.Files.readString(dir.resolve("hub").resolve("console-admin-password")).strip();
+    String login = "{\"username\":\"admin\",\"password\":\"" + otp + "\"}";
+    assertError(send("POST", "/api/v1/session", login, "text/plain", null, null), 415, "unsupported_media_type");
+    assertError(send("POST", "/api/v1/session", "{\"username\":\"admin\",\"password\":\"wrong password\"}",
+        "application/json", null, null), 403, "bad_credentials");
+
+    HttpResponse<String> in = send("POST", "/api/v1/session", login, "application/json", null, null);
+    assertThat(in.statusCode()).isEqualTo(200);
+    String setCookie = in.headers().firstValue("set-cookie").orElseThrow();
+    assertThat(setCookie).startsWith(SessionResolver.COOKIE + "=").contains("HTTPOnly").contains("Secure")
+        .contains("SameSite=Strict").contains("Path=/").doesNotContain("Max-Age");
+    String cookie = setCookie.substring(0, setCookie.indexOf(';'));
+    String csrf = WireCodec.mapper().readTree(in.body()).path("csrfToken").asText();
+    assertThat(csrf).hasSize(43);
+
+    assertError(send("GET", "/api/v1/devices", null, null, cookie, null), 403, "password_change_required");
+    String change = "{\"currentPassword\":\"" + otp + "\",\"newPassword\":\"a new admin password\"}";
+    assertError(send("POST", "/api/v1/session/password", change, "application/json", cookie, null), 403, "csrf_token_invalid");
+    assertThat(send("POST", "/api/v1/session/password", change, "application/json", cookie, csrf).statusCode()).isEqualTo(200);
+    assertThat(send("GET", "/api/v1/devices", null, null, cookie, null).statusCode()).isEqualTo(200);
+    assertError(send("POST", "/api/v1/claim-tokens", "{\"group\":\"g-1\"}", "application/json", cookie, null), 403,
+        "csrf_token_invalid");
+
+    HttpResponse<String> page = send("GET", "/console/", null, null, null, null);
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.headers().firstValue("content-security-policy")).hasValueSatisfying(v ->
+        assertThat(v).contains("default-src 'none'").contains("script-src 'self'").contains("frame-ancestors 'none'"));
+    assertThat(page.body()).contains("app.js");
+
+    assertThat(send("DELETE", "/api/v1/session", null, null, cookie, csrf).statusCode()).isEqualTo(200);
+    assertError(send("GET", "/api/v1/devices", null, null, cookie, null), 401, "unauthorized");
+  }
+
+  private static HttpResponse<String> send(String method, String path, String body, String type, String cookie, String csrf)
+      throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    if (type != null) {
+      b.header("Content-Type", type);
+    }
+    if (cookie != null) {
+      b.header("Cookie", cookie);
+    }
+    if (csrf != null) {
+      b.header(SessionResolver.CSRF_HEADER, csrf);
+    }
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
   private static HttpResponse<String> get(String path, String token) throws Exception {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).GET();
     if (token != null) {

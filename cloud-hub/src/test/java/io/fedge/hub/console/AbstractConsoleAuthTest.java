@@ -177,11 +177,11 @@ abstract class AbstractConsoleAuthTest {
     auth.createUser("admin", "olga", Role.OPERATOR, "olga initial pw", SRC);
     auth.createUser("admin", "audrey", Role.AUDITOR, "audrey initial pw", SRC);
     assertThatThrownBy(() -> auth.createUser("admin", "olga", Role.AUDITOR, "another password", SRC))
-        .isInstanceOf(ConsoleAuth.Rejected.class).extracting("status").isEqualTo(409);
+        .isInstanceOf(io.fedge.hub.api.ApiError.class).extracting("status").isEqualTo(409);
     assertThatThrownBy(() -> auth.createUser("admin", "Bad Name", Role.AUDITOR, "another password", SRC))
-        .isInstanceOf(ConsoleAuth.Rejected.class).extracting("status").isEqualTo(400);
+        .isInstanceOf(io.fedge.hub.api.ApiError.class).extracting("status").isEqualTo(400);
     assertThatThrownBy(() -> auth.createUser("admin", "shorty", Role.AUDITOR, "short", SRC))
-        .isInstanceOf(ConsoleAuth.Rejected.class).extracting("code").isEqualTo("weak_password");
+        .isInstanceOf(io.fedge.hub.api.ApiError.class).extracting("code").isEqualTo("weak_password");
 
     ConsoleAuth.Granted olga = loginOk("olga", "olga initial pw");
     Principal p = olga.session().principal();
@@ -214,14 +214,14 @@ abstract class AbstractConsoleAuthTest {
   void theConsoleAlwaysKeepsAnEnabledAdmin() throws Exception {
     auth.ensureFirstAdmin(dir, "admin", "correct horse battery");
     assertThatThrownBy(() -> auth.updateUser("admin", "admin", Role.OPERATOR, null, SRC))
-        .isInstanceOf(ConsoleAuth.Rejected.class).extracting("code").isEqualTo("last_admin");
+        .isInstanceOf(io.fedge.hub.api.ApiError.class).extracting("code").isEqualTo("last_admin");
     assertThatThrownBy(() -> auth.updateUser("admin", "admin", null, true, SRC))
-        .isInstanceOf(ConsoleAuth.Rejected.class).extracting("code").isEqualTo("last_admin");
+        .isInstanceOf(io.fedge.hub.api.ApiError.class).extracting("code").isEqualTo("last_admin");
     auth.createUser("admin", "second-admin", Role.ADMIN, "second admin pw", SRC);
     auth.updateUser("admin", "admin", Role.OPERATOR, null, SRC);
     assertThat(store.user("admin").orElseThrow().role()).isEqualTo(Role.OPERATOR);
     assertThatThrownBy(() -> auth.updateUser("admin", "nobody", Role.OPERATOR, null, SRC))
-        .isInstanceOf(ConsoleAuth.Rejected.class).extracting("status").isEqualTo(404);
+        .isInstanceOf(io.fedge.hub.api.ApiError.class).extracting("status").isEqualTo(404);
   }
 
   @Test
@@ -230,7 +230,7 @@ abstract class AbstractConsoleAuthTest {
     String here = loginOk("admin", "correct horse battery").sessionId();
     String elsewhere = loginOk("admin", "correct horse battery").sessionId();
     assertThatThrownBy(() -> auth.changeOwnPassword(here, "wrong current pw", "a brand new password", SRC))
-        .isInstanceOf(ConsoleAuth.Rejected.class).extracting("status").isEqualTo(403);
+        .isInstanceOf(io.fedge.hub.api.ApiError.class).extracting("status").isEqualTo(403);
     auth.changeOwnPassword(here, "correct horse battery", "a brand new password", SRC);
     assertThat(auth.resolve(here)).isPresent();
     assertThat(auth.resolve(elsewhere)).isEmpty();

@@ -2,19 +2,17 @@ package io.fedge.agent.dashboard.auth;
 
 import io.fedge.provisioning.Pem;
 import io.fedge.provisioning.auth.LockoutPolicy;
+import io.fedge.provisioning.auth.LoginThrottle;
 import io.fedge.provisioning.auth.PasswordHasher;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
-import java.util.HexFormat;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -74,6 +72,7 @@ public final class DashboardAuth implements AutoCloseable {
   private final Clock clock;
   private final SecureRandom random;
   private final PasswordHasher hasher;
+  private final LoginThrottle throttle;
 
   private DashboardAuth(AuthStore store, Path pairingFile, Settings settings, Clock clock, SecureRandom random) {
     this.store = store;
@@ -82,6 +81,18 @@ public final class DashboardAuth implements AutoCloseable {
     this.clock = clock;
     this.random = random;
     this.hasher = new PasswordHasher(settings.pbkdf2Iterations(), random);
+    this.throttle = new LoginThrottle(new LoginThrottle.Counters() {
+      @Override
+      public LoginThrottle.Failures get(String key) {
+        AuthStore.Failures f = store.failures(key);
+        return new LoginThrottle.Failures(f.count(), f.lockedUntil());
+      }
+
+      @Override
+      public void put(String key, LoginThrottle.Failures f, Instant at) {
+        store.putFailures(key, new AuthStore.Failures(f.count(), f.lockedUntil()), at);
+      }
+    }, settings.lockout(), clock);
   }
 
   /**
@@ -255,28 +266,13 @@ public final class DashboardAuth implements AutoCloseable {
   }
 
   private Optional<Refused> lockedOut(String... keys) {
-    Instant now = clock.instant();
-    Instant until = Instant.EPOCH;
-    for (String k : keys) {
-      Instant u = store.failures(k).lockedUntil();
-      if (u.isAfter(until)) {
-        until = u;
-      }
-    }
-    if (!until.isAfter(now)) {
-      return Optional.empty();
-    }
-    Duration wait = Duration.between(now, until);
-    return Optional.of(new Refused(429, "Too many failed attempts. Try again in " + human(wait) + ".", wait));
+    return throttle.lockedFor(keys)
+        .map(wait -> new Refused(429, "Too many failed attempts. Try again in " + LoginThrottle.human(wait) + ".", wait));
   }
 
   /** Counts a failure on {@code key}; returns the longer of its lock and {@code soFar}. */
   private Duration fail(String key, Duration soFar) {
-    Instant now = clock.instant();
-    int n = store.failures(key).count() + 1;
-    Duration lock = settings.lockout().lockAfter(n);
-    store.putFailures(key, new AuthStore.Failures(n, now.plus(lock)), now);
-    return lock.compareTo(soFar) > 0 ? lock : soFar;
+    return throttle.fail(key, soFar);
   }
 
   private Outcome newSession(String username) {
@@ -287,31 +283,15 @@ public final class DashboardAuth implements AutoCloseable {
     return new Granted(id, s);
   }
 
-  /** 256 random bits, base64url without padding (43 characters). */
   private String token() {
-    byte[] b = new byte[32];
-    random.nextBytes(b);
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    return LoginThrottle.token(random);
   }
 
   private static String lockNote(Duration lock) {
-    return lock.isZero() ? "" : " Too many failed attempts: locked for " + human(lock) + ".";
-  }
-
-  static String human(Duration d) {
-    long s = Math.max(1, (d.toMillis() + 999) / 1000);
-    if (s < 120) {
-      return s + " seconds";
-    }
-    long m = (s + 59) / 60;
-    return m < 120 ? m + " minutes" : ((m + 59) / 60) + " hours";
+    return LoginThrottle.lockNote(lock);
   }
 
   private static String sha256(String s) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.US_ASCII)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return LoginThrottle.sha256Hex(s);
   }
 }
