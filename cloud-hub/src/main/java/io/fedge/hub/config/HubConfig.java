@@ -29,7 +29,8 @@ public record HubConfig(
     Duration heartbeatTimeout,
     Duration claimTokenDefaultTtl,
     io.fedge.hub.ledger.LedgerSettings ledger,
-    io.fedge.hub.ota.OtaHubSettings ota) {
+    io.fedge.hub.ota.OtaHubSettings ota,
+    io.fedge.hub.tls.HubTlsSettings tls) {
 
   public static final String ENV_PREFIX = "FEDGE_HUB";
 
@@ -66,7 +67,8 @@ public record HubConfig(
             s.duration("heartbeat.timeout", Duration.ofSeconds(90), Duration.ofSeconds(3)),
             s.duration("claim.token.default.ttl", Duration.ofDays(7), Duration.ofSeconds(1)),
             io.fedge.hub.ledger.LedgerSettings.from(s, hosts.get(0)),
-            io.fedge.hub.ota.OtaHubSettings.from(s));
+            io.fedge.hub.ota.OtaHubSettings.from(s),
+            io.fedge.hub.tls.HubTlsSettings.from(s));
     s.rejectUnknownKeys();
     return c;
   }
