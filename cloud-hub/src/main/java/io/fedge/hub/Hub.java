@@ -316,14 +316,7 @@ public final class Hub implements Launcher.Program {
    */
   private void reconnectWith(HubCredential c, javax.net.ssl.SSLContext tls) {
     serviceKeys.set(c);
-    // No resumption of a TLS session made with the old certificate.
-    javax.net.ssl.SSLSessionContext sessions = tls.getClientSessionContext();
-    for (java.util.Enumeration<byte[]> ids = sessions.getIds(); ids.hasMoreElements(); ) {
-      javax.net.ssl.SSLSession s = sessions.getSession(ids.nextElement());
-      if (s != null) {
-        s.invalidate();
-      }
-    }
+    ReloadingKeyManager.forgetSessions(tls); // no resumption of a session made with the old one
     broker.disconnect(config.replicaId(), "certificate renewed; reconnect with the new one");
   }
 

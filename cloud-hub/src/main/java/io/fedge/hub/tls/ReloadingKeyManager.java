@@ -6,7 +6,11 @@ import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.Enumeration;
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.SSLSessionContext;
 import javax.net.ssl.X509ExtendedKeyManager;
 
 /**
@@ -44,6 +48,21 @@ public final class ReloadingKeyManager extends X509ExtendedKeyManager {
 
   public HubCredential current() {
     return current.get().current();
+  }
+
+  /**
+   * Drops the client TLS sessions cached by {@code context}, so the next connection makes a full
+   * handshake (and presents the current certificate) instead of resuming a session made with the
+   * old one.
+   */
+  public static void forgetSessions(SSLContext context) {
+    SSLSessionContext sessions = context.getClientSessionContext();
+    for (Enumeration<byte[]> ids = sessions.getIds(); ids.hasMoreElements(); ) {
+      SSLSession s = sessions.getSession(ids.nextElement());
+      if (s != null) {
+        s.invalidate();
+      }
+    }
   }
 
   /** Serial (hex) of the certificate sent in the latest handshake; null before the first one. */
