@@ -3,6 +3,7 @@ package io.fedge.hub.tls;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.fedge.hub.MutableClock;
 import io.fedge.provisioning.CertificateAuthority;
 import io.fedge.provisioning.store.AuditEvent;
 import java.nio.file.Path;
@@ -11,11 +12,8 @@ import java.security.cert.CertificateFactory;
 import java.security.cert.PKIXParameters;
 import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
@@ -33,36 +31,8 @@ class CertRenewalTest {
   static final Duration SERVER_LIFE = Duration.ofDays(90);
   static final Duration SERVICE_LIFE = Duration.ofDays(30);
 
-  /** A clock tests can move. */
-  static final class MovableClock extends Clock {
-    private volatile Instant now;
-
-    MovableClock(Instant start) {
-      now = start;
-    }
-
-    void advance(Duration d) {
-      now = now.plus(d);
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  }
-
   @TempDir Path dir;
-  MovableClock clock;
+  MutableClock clock;
   CertificateAuthority ca;
   final List<AuditEvent> audit = new CopyOnWriteArrayList<>();
   final List<String> installed = new CopyOnWriteArrayList<>();
@@ -70,7 +40,7 @@ class CertRenewalTest {
 
   @BeforeEach
   void setUp() throws Exception {
-    clock = new MovableClock(Instant.parse("2026-11-23T12:00:00Z"));
+    clock = new MutableClock(Instant.parse("2026-11-23T12:00:00Z"));
     ca = CertificateAuthority.loadOrCreate(dir.resolve("ca"), clock);
     renewal = new CertRenewal(clock, "hub-1", audit::add);
   }
