@@ -31,6 +31,10 @@ import io.fedge.hub.metrics.HubMetrics;
 import io.fedge.hub.metrics.MetricsRoutes;
 import io.fedge.federation.metrics.Readiness;
 import io.fedge.hub.rounds.RoundListener;
+import io.fedge.hub.tls.CertRenewal;
+import io.fedge.hub.tls.HubCertificates;
+import io.fedge.hub.tls.HubCredential;
+import io.fedge.hub.tls.ReloadingKeyManager;
 import io.fedge.federation.wire.WireCodec;
 import io.fedge.provisioning.CertificateAuthority;
 import io.fedge.provisioning.EnrollmentService;
@@ -47,15 +51,13 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
+import io.vertx.core.net.SSLOptions;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
-import java.security.spec.ECGenParameterSpec;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -76,8 +78,9 @@ import org.slf4j.LoggerFactory;
  * <ol>
  *   <li>data directory, database (SQLite file by default, PostgreSQL for scale-out), migrations
  *   <li>certificate authority (root + device-issuing intermediate, made on first start)
- *   <li>TLS identities of this replica: HTTPS server certificate and MQTT service certificate, issued
- *       fresh at each start and kept in memory only
+ *   <li>TLS identities of this replica: HTTPS server certificate, broker server certificate and MQTT
+ *       service certificate, issued fresh at each start, kept in memory (the broker's in its key
+ *       store file) and renewed at two thirds of their lifetimes by {@link CertRenewal}
  *   <li>embedded MQTT 5 broker: TLS with required client certificates, identity and topic ACLs
  *   <li>the hub's own MQTT client on the shared subscription, feeding the fleet service
  *   <li>HTTPS: enrollment, ops REST API, health
@@ -99,6 +102,12 @@ public final class Hub implements Launcher.Program {
   private Vertx vertx;
   private HttpServer http;
   private volatile boolean ready;
+  private volatile CertRenewal renewal;
+  private volatile ReloadingKeyManager serviceKeys;
+  static final String CERT_HTTPS = "https";
+  static final String CERT_BROKER = "broker";
+  static final String CERT_MQTT_CLIENT = "mqtt-client";
+  private static final java.util.Set<String> HTTPS_PROTOCOLS = java.util.Set.of("TLSv1.3", "TLSv1.2");
   private OtaFeature ota;
   private PrometheusMetrics metrics;
   private Ledger ledgerApi;
@@ -186,9 +195,13 @@ public final class Hub implements Launcher.Program {
     rounds.setListener(RoundListener.both(toLedger, hubMetrics.rounds()));
     ota.listener(toLedger);
 
+    // This replica's own certificates, renewed at two thirds of their lifetimes while it runs.
+    renewal = new CertRenewal(clock, config.replicaId(), store::audit);
+    CertRenewal.Issuer brokerIssuer =
+        () -> HubCertificates.server(ca, dnsNames(), ipAddresses(), config.tls().brokerLifetime(), clock);
+    HubCredential brokerCred = brokerIssuer.issue();
+
     // MQTT broker with this replica's server certificate; devices must present ours-issued certificates.
-    KeyPair brokerKey = newKey();
-    X509Certificate brokerCert = ca.issueServer(brokerKey.getPublic(), dnsNames(), ipAddresses(), Duration.ofDays(90));
     DeviceAccess access = (identity, cert) -> mayConnect(store, identity);
     BrokerListener listener =
         new BrokerListener() {
@@ -208,24 +221,29 @@ public final class Hub implements Launcher.Program {
                 data.resolve("broker"),
                 config.mqttBind(),
                 config.mqttPort(),
-                brokerKey.getPrivate(),
-                ca.chainFor(brokerCert),
+                brokerCred.key(),
+                brokerCred.chain(),
                 ca.root(),
                 256 * 1024),
             access,
             listener);
     broker.start();
+    renewal.register(CERT_BROKER, brokerCred, brokerIssuer, c -> broker.replaceServerCertificate(c.key(), c.chain()));
 
-    KeyPair serviceKey = newKey();
-    X509Certificate serviceCert = ca.issueService(serviceKey.getPublic(), config.replicaId(), Duration.ofDays(30));
+    CertRenewal.Issuer serviceIssuer =
+        () -> HubCertificates.service(ca, config.replicaId(), config.tls().serviceLifetime(), clock);
+    HubCredential serviceCred = serviceIssuer.issue();
+    serviceKeys = new ReloadingKeyManager(serviceCred);
+    javax.net.ssl.SSLContext serviceTls = TlsContexts.mutual(serviceKeys, ca.root());
     mqtt =
         new HubMqttClient(
             "ssl://" + loopbackOr(config.mqttBind()) + ":" + broker.port(),
             config.replicaId(),
-            TlsContexts.mutual(serviceKey.getPrivate(), ca.chainFor(serviceCert), ca.root()).getSocketFactory(),
+            serviceTls.getSocketFactory(),
             fleet);
     mqtt.traffic(hubMetrics);
     mqtt.start();
+    renewal.register(CERT_MQTT_CLIENT, serviceCred, serviceIssuer, c -> reconnectWith(c, serviceTls));
     ledger.start(downlink());
 
     DeviceAdmin admin = new DeviceAdmin(enrollment, store, broker::disconnect);
@@ -264,18 +282,17 @@ public final class Hub implements Launcher.Program {
       consoleStore.pruneHeartbeats(clock.instant().minus(config.console().heartbeatRetention()));
     }), 1, 10, TimeUnit.MINUTES);
     api.mount(new MetricsRoutes(metrics, hubMetrics, new OpsAuth(opsToken), config.metricsToken()));
-    KeyPair httpKey = newKey();
-    X509Certificate httpCert = ca.issueServer(httpKey.getPublic(), dnsNames(), ipAddresses(), Duration.ofDays(90));
+    CertRenewal.Issuer httpsIssuer =
+        () -> HubCertificates.server(ca, dnsNames(), ipAddresses(), config.tls().httpsLifetime(), clock);
+    HubCredential httpCred = httpsIssuer.issue();
     HttpServerOptions opts =
         new HttpServerOptions()
             .setSsl(true)
-            .setKeyCertOptions(
-                new PemKeyCertOptions()
-                    .addKeyValue(Buffer.buffer(Pem.privateKey(httpKey.getPrivate())))
-                    .addCertValue(Buffer.buffer(Pem.certificates(ca.chainFor(httpCert)))))
+            .setKeyCertOptions(pemKeyCert(httpCred))
             .setTrustOptions(new PemTrustOptions().addCertValue(Buffer.buffer(Pem.certificate(ca.root()))))
             .setClientAuth(ClientAuth.REQUEST)
-            .setEnabledSecureTransportProtocols(java.util.Set.of("TLSv1.3", "TLSv1.2"));
+            .setEnabledSecureTransportProtocols(HTTPS_PROTOCOLS);
+    api.readyDetails(this::certificateStatus);
     http =
         vertx.createHttpServer(opts)
             .requestHandler(withHttpMetrics(api.router()))
@@ -283,6 +300,9 @@ public final class Hub implements Launcher.Program {
             .toCompletionStage()
             .toCompletableFuture()
             .get(15, TimeUnit.SECONDS);
+    renewal.register(CERT_HTTPS, httpCred, httpsIssuer, c -> updateHttps(c, ca.root()));
+    renewal.runDue();
+    renewal.start(scheduler);
 
     long sweep = Math.max(1000, config.heartbeatTimeout().toMillis() / 3);
     scheduler.scheduleWithFixedDelay(() -> safely(() -> fleet.sweepStale(config.heartbeatTimeout())), sweep, sweep, TimeUnit.MILLISECONDS);
@@ -314,6 +334,62 @@ public final class Hub implements Launcher.Program {
   private io.vertx.ext.web.Router withHttpMetrics(io.vertx.ext.web.Router router) {
     new HttpMetrics(metrics.registry()).install(router);
     return router;
+  }
+
+  /** The HTTPS server takes {@code c} for new connections, without a restart (Vert.x updateSSLOptions). */
+  private void updateHttps(HubCredential c, X509Certificate root) throws Exception {
+    SSLOptions ssl =
+        new SSLOptions()
+            .setKeyCertOptions(pemKeyCert(c))
+            .setTrustOptions(new PemTrustOptions().addCertValue(Buffer.buffer(Pem.certificate(root))))
+            .setEnabledSecureTransportProtocols(HTTPS_PROTOCOLS);
+    boolean updated = http.updateSSLOptions(ssl).toCompletionStage().toCompletableFuture().get(15, TimeUnit.SECONDS);
+    if (!updated) {
+      throw new IllegalStateException("the HTTPS server kept its old TLS options");
+    }
+  }
+
+  /**
+   * The hub's MQTT client presents {@code c} from its next handshake on; the broker then closes
+   * its current connection so that it reconnects at once with the new certificate. The session is
+   * persistent and messages are QoS 1 with manual acks, so nothing is lost: unacknowledged
+   * messages are redelivered, and downlink messages wait in the client's buffer meanwhile.
+   */
+  private void reconnectWith(HubCredential c, javax.net.ssl.SSLContext tls) {
+    serviceKeys.set(c);
+    ReloadingKeyManager.forgetSessions(tls); // no resumption of a session made with the old one
+    broker.disconnect(config.replicaId(), "certificate renewed; reconnect with the new one");
+  }
+
+  private static PemKeyCertOptions pemKeyCert(HubCredential c) {
+    return new PemKeyCertOptions()
+        .addKeyValue(Buffer.buffer(Pem.privateKey(c.key())))
+        .addCertValue(Buffer.buffer(Pem.certificates(c.chain())));
+  }
+
+  /** For /readyz: each of the hub's certificates (serial, expiry, next renewal); no key material. */
+  private Map<String, Object> certificateStatus() {
+    CertRenewal r = renewal;
+    if (r == null) {
+      return Map.of();
+    }
+    List<Map<String, Object>> certs = new ArrayList<>();
+    for (CertRenewal.Status s : r.status()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("name", s.name());
+      m.put("serial", s.serial());
+      m.put("notAfter", s.notAfter().toString());
+      m.put("nextRenewal", s.nextRenewal().toString());
+      m.put("renewals", s.renewals());
+      certs.add(m);
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    r.nextRenewal().ifPresent(t -> out.put("nextCertRenewal", t.toString()));
+    out.put("certificates", certs);
+    if (serviceKeys != null && serviceKeys.lastPresentedSerial() != null) {
+      out.put("mqttClientPresentedSerial", serviceKeys.lastPresentedSerial());
+    }
+    return out;
   }
 
   private void onScheduler(Runnable r) {
@@ -385,12 +461,6 @@ public final class Hub implements Launcher.Program {
 
   private static String loopbackOr(String bind) {
     return "0.0.0.0".equals(bind) || "::".equals(bind) ? InetAddress.getLoopbackAddress().getHostAddress() : bind;
-  }
-
-  private static KeyPair newKey() throws Exception {
-    KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
-    g.initialize(new ECGenParameterSpec("secp256r1"));
-    return g.generateKeyPair();
   }
 
   private static void writeRunInfo(Path data, Map<String, Object> info) throws IOException {

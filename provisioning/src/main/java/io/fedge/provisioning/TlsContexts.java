@@ -37,6 +37,7 @@ import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
+import javax.net.ssl.X509KeyManager;
 
 /**
  * The three TLS setups provisioning needs. Every context only enables TLS 1.3 and 1.2, on the
@@ -66,6 +67,17 @@ public final class TlsContexts {
   /** Client with a certificate (mutual TLS), trusting only servers that chain to {@code trustedRoot}. */
   public static SSLContext mutual(PrivateKey key, List<X509Certificate> chain, X509Certificate trustedRoot) {
     return build(keyManagers(key, chain), trustManagers(trustedRoot));
+  }
+
+  /**
+   * Client with a certificate chosen by {@code keyManager} at each handshake (for a credential
+   * that is replaced while the client runs), trusting only servers that chain to {@code trustedRoot}.
+   */
+  public static SSLContext mutual(X509KeyManager keyManager, X509Certificate trustedRoot) {
+    if (keyManager == null) {
+      throw new IllegalArgumentException("a key manager is required");
+    }
+    return build(new KeyManager[] {keyManager}, trustManagers(trustedRoot));
   }
 
   /**

@@ -56,6 +56,7 @@ public final class HttpApi {
   private final OpsAuth auth;
   private final HubInfo info;
   private final BooleanSupplier ready;
+  private volatile java.util.function.Supplier<Map<String, Object>> readyDetails = Map::of;
   private final Buffer openApi;
   private final List<ApiRoutes> features = new java.util.ArrayList<>();
   private volatile SessionResolver sessions = id -> java.util.Optional.empty();
@@ -95,6 +96,12 @@ public final class HttpApi {
     return this;
   }
 
+  /** Extra fields of the {@code /readyz} answer (e.g. the hub's certificates and their next renewal). */
+  public HttpApi readyDetails(java.util.function.Supplier<Map<String, Object>> details) {
+    this.readyDetails = java.util.Objects.requireNonNull(details, "details");
+    return this;
+  }
+
   /** Every route of the hub, declared in one place. */
   public Router router() {
     Router r = Router.router(vertx);
@@ -104,7 +111,10 @@ public final class HttpApi {
     r.get("/readyz")
         .handler(ctx -> {
           boolean ok = ready.getAsBoolean();
-          json(ctx, ok ? 200 : 503, Map.of("status", ok ? "ready" : "not_ready"));
+          Map<String, Object> body = new java.util.LinkedHashMap<>();
+          body.put("status", ok ? "ready" : "not_ready");
+          body.putAll(readyDetails.get());
+          json(ctx, ok ? 200 : 503, body);
         });
     r.get("/openapi.json")
         .handler(ctx -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(openApi));

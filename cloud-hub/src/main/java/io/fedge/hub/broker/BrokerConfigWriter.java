@@ -7,15 +7,18 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -48,21 +51,17 @@ final class BrokerConfigWriter {
 
   /**
    * Writes everything HiveMQ needs to {@code confDir} for a listener on {@code port}, replacing
-   * earlier files.
+   * earlier files. Returns the store password, which {@link #replaceKeystore} needs.
    */
-  static void write(BrokerSettings settings, int port, Path confDir, Path dataDir)
+  static String write(BrokerSettings settings, int port, Path confDir, Path dataDir)
       throws IOException, GeneralSecurityException {
     Pem.createPrivateDirectories(confDir);
     String password = newPassword();
     char[] pw = password.toCharArray();
 
-    KeyStore keys = KeyStore.getInstance("PKCS12");
-    keys.load(null, null);
-    keys.setKeyEntry(
-        KEY_ALIAS, settings.serverKey(), pw, settings.serverChain().toArray(X509Certificate[]::new));
     Path keystore = confDir.resolve(KEYSTORE_FILE);
     try (OutputStream out = newPrivateFile(keystore)) {
-      keys.store(out, pw);
+      writeKeystore(out, settings.serverKey(), settings.serverChain(), pw);
     }
 
     KeyStore trust = KeyStore.getInstance("PKCS12");
@@ -78,6 +77,35 @@ final class BrokerConfigWriter {
       out.write(xml.getBytes(StandardCharsets.UTF_8));
     }
     Files.createDirectories(dataDir);
+    return password;
+  }
+
+  /**
+   * Replaces the server key store in {@code confDir} with one holding {@code key} and {@code
+   * chain}, under the same password: written to a private temporary file beside it, then moved
+   * over it atomically, so HiveMQ (which re-reads the store when its content changes, every 10 s)
+   * never sees a half-written file.
+   */
+  static void replaceKeystore(Path confDir, PrivateKey key, List<X509Certificate> chain, String password)
+      throws IOException, GeneralSecurityException {
+    Path keystore = confDir.resolve(KEYSTORE_FILE);
+    Path tmp = confDir.resolve(KEYSTORE_FILE + ".new");
+    try {
+      try (OutputStream out = newPrivateFile(tmp)) {
+        writeKeystore(out, key, chain, password.toCharArray());
+      }
+      Files.move(tmp, keystore, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+
+  private static void writeKeystore(OutputStream out, PrivateKey key, List<X509Certificate> chain, char[] pw)
+      throws IOException, GeneralSecurityException {
+    KeyStore keys = KeyStore.getInstance("PKCS12");
+    keys.load(null, null);
+    keys.setKeyEntry(KEY_ALIAS, key, pw, chain.toArray(X509Certificate[]::new));
+    keys.store(out, pw);
   }
 
   /** Removes the generated files (they hold the server key and its store password). */

@@ -14,6 +14,9 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -49,6 +52,7 @@ public final class EmbeddedBroker implements AutoCloseable {
   private EmbeddedHiveMQ hivemq;
   private FedgeBrokerExtension extension;
   private volatile int port = -1;
+  private String storePassword;
 
   public EmbeddedBroker(BrokerSettings settings, DeviceAccess access, BrokerListener listener) {
     this.settings = Objects.requireNonNull(settings, "settings");
@@ -77,7 +81,7 @@ public final class EmbeddedBroker implements AutoCloseable {
     try {
       chosenPort = settings.port() != 0 ? settings.port() : freePort(settings.bindAddress());
       Files.createDirectories(extensionsDir);
-      BrokerConfigWriter.write(settings, chosenPort, confDir, dataDir);
+      storePassword = BrokerConfigWriter.write(settings, chosenPort, confDir, dataDir);
     } catch (IOException | GeneralSecurityException e) {
       throw new BrokerStartException("cannot write broker configuration to " + confDir + ": " + e.getMessage(), e);
     }
@@ -163,6 +167,25 @@ public final class EmbeddedBroker implements AutoCloseable {
     stop();
   }
 
+  /**
+   * Puts a new server certificate in service without a restart: the key store is replaced
+   * atomically and HiveMQ CE (2025.5: {@code SslContextStore}, a content check every 10 s) builds a
+   * new TLS context from it for the connections that follow. Open connections keep their session.
+   *
+   * @throws IllegalStateException if the broker is not running
+   */
+  public synchronized void replaceServerCertificate(PrivateKey key, List<X509Certificate> chain)
+      throws IOException, GeneralSecurityException {
+    if (hivemq == null) {
+      throw new IllegalStateException("broker not started");
+    }
+    BrokerConfigWriter.replaceKeystore(confDir(), key, chain, storePassword);
+    log.info(
+        "event=broker-keystore-replaced serial={} notAfter={}",
+        chain.get(0).getSerialNumber().toString(16),
+        chain.get(0).getNotAfter().toInstant());
+  }
+
   /** The TLS listener's port; valid once {@link #start()} has returned. */
   public int port() {
     if (port < 0) {
@@ -183,6 +206,14 @@ public final class EmbeddedBroker implements AutoCloseable {
    * @return true if the client was connected and has been disconnected
    */
   public boolean disconnect(String clientId) {
+    return disconnect(clientId, "access revoked");
+  }
+
+  /**
+   * Closes the connection of {@code clientId} at once (DISCONNECT reason ADMINISTRATIVE_ACTION)
+   * with {@code reason} as the reason string; a client with automatic reconnect comes back.
+   */
+  public boolean disconnect(String clientId, String reason) {
     FedgeBrokerExtension ext;
     synchronized (this) {
       ext = extension;
@@ -195,7 +226,7 @@ public final class EmbeddedBroker implements AutoCloseable {
       boolean done =
           clients
               .disconnectClient(
-                  clientId, false, DisconnectReasonCode.ADMINISTRATIVE_ACTION, "access revoked")
+                  clientId, false, DisconnectReasonCode.ADMINISTRATIVE_ACTION, reason)
               .get(DISCONNECT_TIMEOUT_SECONDS, TimeUnit.SECONDS);
       log.info("event=client-disconnected-by-hub clientId={} wasConnected={}", LogSafe.text(clientId), done);
       return done;

@@ -31,7 +31,8 @@ public record HubConfig(
     io.fedge.hub.ledger.LedgerSettings ledger,
     io.fedge.hub.ota.OtaHubSettings ota,
     io.fedge.hub.console.ConsoleSettings console,
-    String metricsToken) {
+    String metricsToken,
+    io.fedge.hub.tls.HubTlsSettings tls) {
 
   public static final String ENV_PREFIX = "FEDGE_HUB";
 
@@ -79,7 +80,8 @@ public record HubConfig(
             io.fedge.hub.ledger.LedgerSettings.from(s, hosts.get(0)),
             io.fedge.hub.ota.OtaHubSettings.from(s),
             io.fedge.hub.console.ConsoleSettings.from(s),
-            metricsToken(s));
+            metricsToken(s),
+            io.fedge.hub.tls.HubTlsSettings.from(s));
     s.rejectUnknownKeys();
     return c;
   }

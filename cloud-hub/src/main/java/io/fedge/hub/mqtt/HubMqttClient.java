@@ -11,6 +11,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import io.fedge.federation.net.TcpNoDelaySocketFactory;
 import javax.net.ssl.SSLSocketFactory;
+import org.eclipse.paho.mqttv5.client.DisconnectedBufferOptions;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
 import org.eclipse.paho.mqttv5.client.MqttCallback;
@@ -33,6 +34,9 @@ import org.slf4j.MDC;
  */
 public final class HubMqttClient implements Downlink, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(HubMqttClient.class);
+
+  /** Downlink messages held while reconnecting; beyond it {@link #send} fails and the caller retries. */
+  static final int DISCONNECTED_BUFFER = 10_000;
 
   private final MqttAsyncClient client;
   private final MqttConnectionOptions options;
@@ -73,6 +77,15 @@ public final class HubMqttClient implements Downlink, AutoCloseable {
     options.setAutomaticReconnectDelay(1, 10);
     options.setReceiveMaximum(1000);
     client.setCallback(new Callback());
+    // While Paho reconnects on its own (after a broker restart, or after the hub renews this
+    // client's certificate and has the broker close the old connection), QoS 1 downlink messages
+    // wait in memory and go out after the reconnect instead of failing.
+    DisconnectedBufferOptions buffer = new DisconnectedBufferOptions();
+    buffer.setBufferEnabled(true);
+    buffer.setBufferSize(DISCONNECTED_BUFFER);
+    buffer.setPersistBuffer(false);
+    buffer.setDeleteOldestMessages(false);
+    client.setBufferOpts(buffer);
   }
 
   /** Connects and subscribes; returns once subscribed or throws. */

@@ -3,17 +3,15 @@ package io.fedge.hub.ota;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.fedge.hub.MutableClock;
 import io.fedge.hub.db.Database;
 import io.fedge.hub.db.Migrations;
 import io.fedge.hub.fleet.DeviceView;
 import io.fedge.ota.wire.OtaOffer;
 import io.fedge.ota.wire.OtaReport;
 import java.sql.PreparedStatement;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,29 +22,6 @@ import org.junit.jupiter.api.Test;
 /** The campaign engine on a real (in-memory SQLite) hub database, with a clock the test moves. */
 class CampaignEngineTest {
   static final Instant MONDAY_1930_UTC = Instant.parse("2026-11-23T19:30:00Z");
-
-  static final class MutableClock extends Clock {
-    Instant now;
-
-    MutableClock(Instant now) {
-      this.now = now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  }
 
   Database db;
   OtaStore store;
