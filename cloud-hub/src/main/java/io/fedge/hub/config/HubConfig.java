@@ -29,7 +29,8 @@ public record HubConfig(
     Duration heartbeatTimeout,
     Duration claimTokenDefaultTtl,
     io.fedge.hub.ledger.LedgerSettings ledger,
-    io.fedge.hub.ota.OtaHubSettings ota) {
+    io.fedge.hub.ota.OtaHubSettings ota,
+    io.fedge.hub.broker.external.ExternalBrokerSettings externalBroker) {
 
   public static final String ENV_PREFIX = "FEDGE_HUB";
 
@@ -46,6 +47,9 @@ public record HubConfig(
     if (hosts.isEmpty()) {
       throw new Settings.ConfigException("public.hosts must name at least one host name or IP address");
     }
+    // broker.mode=external: devices are told the external broker's address unless mqtt.advertised.* say otherwise.
+    io.fedge.hub.broker.external.ExternalBrokerSettings external =
+        io.fedge.hub.broker.external.ExternalBrokerSettings.from(s, data);
     HubConfig c =
         new HubConfig(
             data,
@@ -55,8 +59,8 @@ public record HubConfig(
             s.string("mqtt.bind", "127.0.0.1"),
             mqttPort,
             hosts,
-            s.string("mqtt.advertised.host", hosts.get(0)),
-            s.integer("mqtt.advertised.port", mqttPort, 0, 65535),
+            s.string("mqtt.advertised.host", external != null ? external.host() : hosts.get(0)),
+            s.integer("mqtt.advertised.port", external != null ? external.port() : mqttPort, 0, 65535),
             s.string("db.url", "jdbc:sqlite:" + data.resolve("hub.db")),
             s.string("ops.token", null),
             s.duration("device.cert.lifetime", Duration.ofDays(30), Duration.ofSeconds(15)),
@@ -66,7 +70,8 @@ public record HubConfig(
             s.duration("heartbeat.timeout", Duration.ofSeconds(90), Duration.ofSeconds(3)),
             s.duration("claim.token.default.ttl", Duration.ofDays(7), Duration.ofSeconds(1)),
             io.fedge.hub.ledger.LedgerSettings.from(s, hosts.get(0)),
-            io.fedge.hub.ota.OtaHubSettings.from(s));
+            io.fedge.hub.ota.OtaHubSettings.from(s),
+            external);
     s.rejectUnknownKeys();
     return c;
   }
