@@ -22,7 +22,7 @@ import java.util.List;
 /**
  * {@code fedge hub broker-config --out DIR [--config hub.properties] [--data DIR] [--host NAME]...
  * [--bind ADDR] [--replicas hub-1,hub-2] [--max-queued N] [--dynsec-plugin PATH|none]
- * [--cert-days N]}: writes a complete Mosquitto 2.0 configuration for the hub's external broker
+ * [--cert-days N] [--run-as USER]}: writes a complete Mosquitto 2.0 configuration for the hub's external broker
  * (docs/operations.md, "External MQTT broker"). Reads the hub's configuration
  * ({@code broker.mode=external}), its CA and its database (for the current revocation list).
  */
@@ -43,7 +43,7 @@ public final class BrokerConfigCli {
     }
   }
 
-  static void run(String[] args) throws IOException {
+  public static void run(String[] args) throws IOException {
     Path out = null;
     Path configFile = null;
     Path data = null;
@@ -53,6 +53,7 @@ public final class BrokerConfigCli {
     int maxQueued = 1000;
     String dynsec = DEFAULT_DYNSEC;
     int certDays = 365;
+    String runAs = "mosquitto";
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       switch (a) {
@@ -64,12 +65,13 @@ public final class BrokerConfigCli {
         case "--replicas" -> replicas = List.of(value(args, ++i, a).split(","));
         case "--max-queued" -> maxQueued = number(value(args, ++i, a), a, 1, 10_000_000);
         case "--dynsec-plugin" -> dynsec = value(args, ++i, a);
+        case "--run-as" -> runAs = value(args, ++i, a);
         case "--cert-days" -> certDays = number(value(args, ++i, a), a, 1, 1825);
         case "--help", "-h" -> {
           System.out.println(
               "usage: fedge hub broker-config --out DIR [--config hub.properties] [--data DIR] [--host NAME]..."
                   + " [--bind 0.0.0.0] [--replicas hub-1,...] [--max-queued 1000]"
-                  + " [--dynsec-plugin " + DEFAULT_DYNSEC + "|none] [--cert-days 365]\n"
+                  + " [--dynsec-plugin " + DEFAULT_DYNSEC + "|none] [--cert-days 365] [--run-as mosquitto]\n"
                   + "  writes mosquitto.conf, acl, dynamic-security.json, ca.crt, server.crt, server.key and data/"
                   + " for broker.external.url (docs/operations.md)");
           return;
@@ -103,7 +105,7 @@ public final class BrokerConfigCli {
     MosquittoConfig mc =
         new MosquittoConfig(
             bind, ext.port(), files, replicas == null ? List.of(config.replicaId()) : replicas, maxQueued,
-            256 * 1024, dynsecPlugin);
+            256 * 1024, dynsecPlugin, runAs);
 
     CertificateAuthority ca = CertificateAuthority.loadOrCreate(config.dataDir().resolve("ca"), Clock.systemUTC());
     Pem.createPrivateDirectories(out);

@@ -23,6 +23,8 @@ import java.util.List;
  * @param maxPacketBytes largest packet accepted (the embedded broker's limit)
  * @param dynsecPlugin path of {@code mosquitto_dynamic_security.so}, or null to leave it out (then
  *     revoked devices are not disconnected at once)
+ * @param runAs the user Mosquitto switches to when started as root ({@code user}); it must be able
+ *     to read every file and to write {@code dynamic-security.json} and the persistence directory
  */
 public record MosquittoConfig(
     String bind,
@@ -31,7 +33,8 @@ public record MosquittoConfig(
     List<String> hubIds,
     int maxQueuedMessages,
     int maxPacketBytes,
-    Path dynsecPlugin) {
+    Path dynsecPlugin,
+    String runAs) {
 
   /** The files the configuration names. */
   public record Files(
@@ -50,6 +53,9 @@ public record MosquittoConfig(
         throw new IllegalArgumentException("hub replica ids start with 'hub-' and use [a-z0-9-], got '" + id + "'");
       }
     }
+    if (runAs == null || !runAs.matches("[a-z_][a-z0-9_-]{0,31}")) {
+      throw new IllegalArgumentException("not a user name: '" + runAs + "'");
+    }
     if (port < 1 || port > 65_535) {
       throw new IllegalArgumentException("port must be 1..65535, was " + port);
     }
@@ -65,6 +71,7 @@ public record MosquittoConfig(
     StringBuilder b = new StringBuilder();
     b.append("# Mosquitto 2.0 configuration for a Fedge hub, written by `fedge hub broker-config`.\n");
     b.append("# docs/operations.md \"External MQTT broker\" explains every line; regenerate rather than edit.\n");
+    b.append("user ").append(runAs).append('\n');
     b.append("per_listener_settings false\n");
     b.append("allow_anonymous false\n");
     b.append("persistence true\n");
@@ -72,7 +79,6 @@ public record MosquittoConfig(
     b.append("autosave_interval 60\n");
     b.append("max_queued_messages ").append(maxQueuedMessages).append('\n');
     b.append("max_inflight_messages 100\n");
-    b.append("message_size_limit 0\n");
     b.append("max_packet_size ").append(maxPacketBytes).append('\n');
     b.append("acl_file ").append(files.aclFile()).append('\n');
     if (dynsecPlugin != null) {
