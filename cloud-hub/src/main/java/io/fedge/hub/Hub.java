@@ -96,6 +96,7 @@ public final class Hub implements Launcher.Program {
   private Database db;
   private RoundsService rounds;
   private EmbeddedBroker broker;
+  private io.fedge.hub.broker.external.ExternalBroker external;
   private HubMqttClient mqtt;
   private final UpstreamHandlers upstream = new UpstreamHandlers();
   private LedgerModule ledger;
@@ -202,33 +203,44 @@ public final class Hub implements Launcher.Program {
     HubCredential brokerCred = brokerIssuer.issue();
 
     // MQTT broker with this replica's server certificate; devices must present ours-issued certificates.
-    DeviceAccess access = (identity, cert) -> mayConnect(store, identity);
-    BrokerListener listener =
-        new BrokerListener() {
-          @Override
-          public void onConnected(String clientId) {
-            onScheduler(() -> fleet.onConnected(clientId));
-          }
+    // broker.mode=external: no embedded broker; the hub is a client of the operator's Mosquitto.
+    String brokerUri;
+    DeviceAdmin.Disconnector disconnector;
+    if (config.externalBroker() != null) {
+      external = startExternalBroker(ca, store);
+      brokerUri = config.externalBroker().serverUri();
+      disconnector = external::disconnect;
+    } else {
+      DeviceAccess access = (identity, cert) -> mayConnect(store, identity);
+      BrokerListener listener =
+          new BrokerListener() {
+            @Override
+            public void onConnected(String clientId) {
+              onScheduler(() -> fleet.onConnected(clientId));
+            }
 
-          @Override
-          public void onDisconnected(String clientId) {
-            onScheduler(() -> fleet.onDisconnected(clientId));
-          }
-        };
-    broker =
-        new EmbeddedBroker(
-            new BrokerSettings(
-                data.resolve("broker"),
-                config.mqttBind(),
-                config.mqttPort(),
-                brokerCred.key(),
-                brokerCred.chain(),
-                ca.root(),
-                256 * 1024),
-            access,
-            listener);
-    broker.start();
-    renewal.register(CERT_BROKER, brokerCred, brokerIssuer, c -> broker.replaceServerCertificate(c.key(), c.chain()));
+            @Override
+            public void onDisconnected(String clientId) {
+              onScheduler(() -> fleet.onDisconnected(clientId));
+            }
+          };
+      broker =
+          new EmbeddedBroker(
+              new BrokerSettings(
+                  data.resolve("broker"),
+                  config.mqttBind(),
+                  config.mqttPort(),
+                  brokerCred.key(),
+                  brokerCred.chain(),
+                  ca.root(),
+                  256 * 1024),
+              access,
+              listener);
+      broker.start();
+      renewal.register(CERT_BROKER, brokerCred, brokerIssuer, c -> broker.replaceServerCertificate(c.key(), c.chain()));
+      brokerUri = "ssl://" + loopbackOr(config.mqttBind()) + ":" + broker.port();
+      disconnector = broker::disconnect;
+    }
 
     CertRenewal.Issuer serviceIssuer =
         () -> HubCertificates.service(ca, config.replicaId(), config.tls().serviceLifetime(), clock);
@@ -237,7 +249,7 @@ public final class Hub implements Launcher.Program {
     javax.net.ssl.SSLContext serviceTls = TlsContexts.mutual(serviceKeys, ca.root());
     mqtt =
         new HubMqttClient(
-            "ssl://" + loopbackOr(config.mqttBind()) + ":" + broker.port(),
+            brokerUri,
             config.replicaId(),
             serviceTls.getSocketFactory(),
             fleet);
@@ -246,10 +258,10 @@ public final class Hub implements Launcher.Program {
     renewal.register(CERT_MQTT_CLIENT, serviceCred, serviceIssuer, c -> reconnectWith(c, serviceTls));
     ledger.start(downlink());
 
-    DeviceAdmin admin = new DeviceAdmin(enrollment, store, broker::disconnect);
+    DeviceAdmin admin = new DeviceAdmin(enrollment, store, disconnector);
     // Port 0 means "any free port": resolve it now, because it is written into claim bundles.
     int httpPort = config.httpPort() == 0 ? freePort(config.httpBind()) : config.httpPort();
-    int mqttAdvertisedPort = config.mqttAdvertisedPort() == 0 ? broker.port() : config.mqttAdvertisedPort();
+    int mqttAdvertisedPort = config.mqttAdvertisedPort() == 0 ? brokerPort() : config.mqttAdvertisedPort();
     String hubUrl = "https://" + hostForUrl(config.publicHosts().get(0)) + ":" + httpPort;
     vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2).setWorkerPoolSize(8));
     HttpApi api =
@@ -314,7 +326,7 @@ public final class Hub implements Launcher.Program {
     Map<String, Object> run = new LinkedHashMap<>();
     run.put("hubUrl", hubUrl);
     run.put("httpPort", http.actualPort());
-    run.put("mqttPort", broker.port());
+    run.put("mqttPort", brokerPort());
     run.put("caFingerprint", ca.rootFingerprint());
     run.put("opsTokenFile", data.resolve("ops-token").toString());
     run.put("pid", ProcessHandle.current().pid());
@@ -326,8 +338,8 @@ public final class Hub implements Launcher.Program {
         (System.nanoTime() - t0) / 1_000_000,
         config.httpBind(),
         http.actualPort(),
-        config.mqttBind(),
-        broker.port(),
+        config.externalBroker() != null ? config.externalBroker().host() : config.mqttBind(),
+        brokerPort(),
         ca.rootFingerprint());
   }
 
@@ -358,7 +370,9 @@ public final class Hub implements Launcher.Program {
   private void reconnectWith(HubCredential c, javax.net.ssl.SSLContext tls) {
     serviceKeys.set(c);
     ReloadingKeyManager.forgetSessions(tls); // no resumption of a session made with the old one
-    broker.disconnect(config.replicaId(), "certificate renewed; reconnect with the new one");
+    if (broker != null) {
+      broker.disconnect(config.replicaId(), "certificate renewed; reconnect with the new one");
+    } // external broker: the new certificate is presented at the client's next (re)connect
   }
 
   private static PemKeyCertOptions pemKeyCert(HubCredential c) {
@@ -398,6 +412,44 @@ public final class Hub implements Launcher.Program {
     } catch (java.util.concurrent.RejectedExecutionException e) {
       LOG.debug("broker notice after shutdown ignored");
     }
+  }
+
+  /** The MQTT port: the embedded broker's, or the external broker's. */
+  private int brokerPort() {
+    return broker != null ? broker.port() : config.externalBroker().port();
+  }
+
+  /**
+   * External broker: writes the revocation list the broker checks (and has it reread), and, unless
+   * disabled, prepares this replica's dynamic-security admin identity for disconnecting revoked devices.
+   */
+  private io.fedge.hub.broker.external.ExternalBroker startExternalBroker(CertificateAuthority ca, JdbcHubStore store)
+      throws Exception {
+    io.fedge.hub.broker.external.ExternalBrokerSettings ext = config.externalBroker();
+    io.fedge.hub.broker.external.RevocationList crl =
+        new io.fedge.hub.broker.external.RevocationList(ca, ext.crlFile(), ext.crlValidity(),
+            () -> store.listDevices(new FleetStore.DeviceFilter(null, null, true, null)).stream()
+                .filter(d -> d.certNotAfter() == null || d.certNotAfter().isAfter(clock.instant()))
+                .map(io.fedge.hub.fleet.DeviceView::certSerial)
+                .toList());
+    io.fedge.hub.broker.external.MosquittoAdmin admin = null;
+    if (ext.kickRevoked()) {
+      String adminId = io.fedge.hub.broker.external.MosquittoConfig.adminId(config.replicaId());
+      // A fresh short-lived certificate for each (rare) admin connection.
+      admin = new io.fedge.hub.broker.external.MosquittoAdmin(ext.serverUri(), adminId, () -> {
+        try {
+          KeyPair adminKey = newKey();
+          X509Certificate adminCert = ca.issueService(adminKey.getPublic(), adminId, Duration.ofHours(1));
+          return TlsContexts.mutual(adminKey.getPrivate(), ca.chainFor(adminCert), ca.root()).getSocketFactory();
+        } catch (Exception e) {
+          throw new IllegalStateException("cannot make the broker admin identity: " + e.getMessage(), e);
+        }
+      });
+    }
+    io.fedge.hub.broker.external.ExternalBroker b = new io.fedge.hub.broker.external.ExternalBroker(ext, crl, admin);
+    b.start(scheduler);
+    LOG.info("event=external-broker url={} crl={} kickRevoked={}", ext.serverUri(), ext.crlFile(), ext.kickRevoked());
+    return b;
   }
 
   private static int freePort(String bind) throws IOException {

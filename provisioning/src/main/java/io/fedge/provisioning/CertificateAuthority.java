@@ -269,6 +269,36 @@ public final class CertificateAuthority {
     }
   }
 
+  // ---------------------------------------------------------------- revocation list
+
+  /**
+   * A CRL of the device CA (the intermediate, which issues every device and service certificate)
+   * listing {@code revokedSerials}, valid from now for {@code validity}. For brokers that check
+   * client certificates against a CRL file (an external Mosquitto: docs/operations.md).
+   */
+  public java.security.cert.X509CRL issueCrl(java.util.Collection<BigInteger> revokedSerials, Duration validity) {
+    if (validity == null || validity.isNegative() || validity.isZero()) {
+      throw new IllegalArgumentException("CRL validity must be positive");
+    }
+    Instant now = clock.instant();
+    try {
+      org.bouncycastle.cert.X509v2CRLBuilder b =
+          new org.bouncycastle.cert.jcajce.JcaX509v2CRLBuilder(intermediate.getSubjectX500Principal(), Date.from(now));
+      b.setNextUpdate(Date.from(now.plus(validity)));
+      for (BigInteger serial : revokedSerials) {
+        b.addCRLEntry(serial, Date.from(now), org.bouncycastle.asn1.x509.CRLReason.privilegeWithdrawn);
+      }
+      b.addExtension(Extension.authorityKeyIdentifier, false,
+          new JcaX509ExtensionUtils().createAuthorityKeyIdentifier(intermediate));
+      b.addExtension(Extension.cRLNumber, false,
+          new org.bouncycastle.asn1.x509.CRLNumber(BigInteger.valueOf(now.toEpochMilli())));
+      return new org.bouncycastle.cert.jcajce.JcaX509CRLConverter()
+          .getCRL(b.build(new JcaContentSignerBuilder(SIGNATURE).build(intermediateKey)));
+    } catch (GeneralSecurityException | IOException | org.bouncycastle.operator.OperatorCreationException e) {
+      throw new IllegalStateException("cannot sign the revocation list: " + e.getMessage(), e);
+    }
+  }
+
   // ---------------------------------------------------------------- reading identities
 
   /**

@@ -50,6 +50,11 @@ public final class Pem {
     return write(cert);
   }
 
+  /** A certificate revocation list as one {@code X509 CRL} PEM block. */
+  public static String crl(java.security.cert.X509CRL crl) {
+    return write(crl);
+  }
+
   /** Concatenated PEM blocks, in list order (leaf first for a chain). */
   public static String certificates(List<X509Certificate> certs) {
     StringBuilder sb = new StringBuilder();

@@ -32,7 +32,8 @@ public record HubConfig(
     io.fedge.hub.ota.OtaHubSettings ota,
     io.fedge.hub.console.ConsoleSettings console,
     String metricsToken,
-    io.fedge.hub.tls.HubTlsSettings tls) {
+    io.fedge.hub.tls.HubTlsSettings tls,
+    io.fedge.hub.broker.external.ExternalBrokerSettings externalBroker) {
 
   public static final String ENV_PREFIX = "FEDGE_HUB";
 
@@ -58,6 +59,9 @@ public record HubConfig(
     if (hosts.isEmpty()) {
       throw new Settings.ConfigException("public.hosts must name at least one host name or IP address");
     }
+    // broker.mode=external: devices are told the external broker's address unless mqtt.advertised.* say otherwise.
+    io.fedge.hub.broker.external.ExternalBrokerSettings external =
+        io.fedge.hub.broker.external.ExternalBrokerSettings.from(s, data);
     HubConfig c =
         new HubConfig(
             data,
@@ -67,8 +71,8 @@ public record HubConfig(
             s.string("mqtt.bind", "127.0.0.1"),
             mqttPort,
             hosts,
-            s.string("mqtt.advertised.host", hosts.get(0)),
-            s.integer("mqtt.advertised.port", mqttPort, 0, 65535),
+            s.string("mqtt.advertised.host", external != null ? external.host() : hosts.get(0)),
+            s.integer("mqtt.advertised.port", external != null ? external.port() : mqttPort, 0, 65535),
             s.string("db.url", "jdbc:sqlite:" + data.resolve("hub.db")),
             s.string("ops.token", null),
             s.duration("device.cert.lifetime", Duration.ofDays(30), Duration.ofSeconds(15)),
@@ -81,7 +85,8 @@ public record HubConfig(
             io.fedge.hub.ota.OtaHubSettings.from(s),
             io.fedge.hub.console.ConsoleSettings.from(s),
             metricsToken(s),
-            io.fedge.hub.tls.HubTlsSettings.from(s));
+            io.fedge.hub.tls.HubTlsSettings.from(s),
+            external);
     s.rejectUnknownKeys();
     return c;
   }
