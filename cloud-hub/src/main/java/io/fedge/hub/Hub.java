@@ -438,9 +438,8 @@ public final class Hub implements Launcher.Program {
       // A fresh short-lived certificate for each (rare) admin connection.
       admin = new io.fedge.hub.broker.external.MosquittoAdmin(ext.serverUri(), adminId, () -> {
         try {
-          KeyPair adminKey = newKey();
-          X509Certificate adminCert = ca.issueService(adminKey.getPublic(), adminId, Duration.ofHours(1));
-          return TlsContexts.mutual(adminKey.getPrivate(), ca.chainFor(adminCert), ca.root()).getSocketFactory();
+          HubCredential adminCred = HubCertificates.service(ca, adminId, Duration.ofHours(1), clock);
+          return TlsContexts.mutual(adminCred.key(), adminCred.chain(), ca.root()).getSocketFactory();
         } catch (Exception e) {
           throw new IllegalStateException("cannot make the broker admin identity: " + e.getMessage(), e);
         }
