@@ -64,7 +64,7 @@ tarflags=(--sort=name --mtime=@0 --numeric-owner --format=posix --pax-option=ext
 diff_id=$(sha256sum "$stage/layer.tar" | cut -c1-64)
 case "$(uname -m)" in x86_64) arch=amd64 ;; aarch64) arch=arm64 ;; *) arch=$(uname -m) ;; esac
 cat > "$stage/config.json" <<JSON
-{"architecture":"$arch","os":"linux","config":{"Env":["PATH=/opt/java/bin:/usr/bin:/bin","JAVA_HOME=/opt/java","LANG=C.UTF-8"],"User":"$user","WorkingDir":"/var/lib/fedge"},"rootfs":{"type":"layers","diff_ids":["sha256:$diff_id"]},"history":[{"created":"1970-01-01T00:00:00Z","created_by":"image/runtime/src/build/build-runtime.sh (jlink: $modules)"}]}
+{"architecture":"$arch","os":"linux","config":{"Env":["PATH=/opt/java/bin:/usr/bin:/bin","JAVA_HOME=/opt/java","LANG=C.UTF-8"],"User":"$user","WorkingDir":"/var/lib/fedge"},"rootfs":{"type":"layers","diff_ids":["sha256:$diff_id"]},"history":[{"created":"1970-01-01T00:00:00Z","created_by":"image/runtime/build-runtime.sh (jlink: $modules)"}]}
 JSON
 printf '[{"Config":"config.json","RepoTags":["fedge/java-runtime:17"],"Layers":["layer.tar"]}]\n' > "$stage/manifest.json"
 (cd "$stage" && tar "${tarflags[@]}" --owner=0 --group=0 -cf "$out/base.tar" manifest.json config.json layer.tar)
