@@ -41,7 +41,7 @@ class ContainerImagesIT {
   @Test
   void hubImageIsAValidOciImageThatRunsTheHubAsAnUnprivilegedUser() throws Exception {
     OciImage image = OciImage.read(ImageArtifacts.hubImage(), null);
-    assertCommonImage(image, "fedge/hub", "io.fedge.hub.HubMain", "cloud-hub-");
+    assertCommonImage(image, "fedge/hub", "io.fedge.hub.HubMain", "cloud-hub");
     JsonNode cfg = image.config.path("config");
     assertThat(cfg.path("ExposedPorts").has("7443/tcp")).isTrue();
     assertThat(cfg.path("ExposedPorts").has("8883/tcp")).isTrue();
@@ -52,7 +52,7 @@ class ContainerImagesIT {
   @Test
   void agentImageIsAValidOciImageThatRunsTheAgentAsAnUnprivilegedUser() throws Exception {
     OciImage image = OciImage.read(ImageArtifacts.agentImage(), null);
-    assertCommonImage(image, "fedge/agent", "io.fedge.agent.AgentMain", "edge-agent-");
+    assertCommonImage(image, "fedge/agent", "io.fedge.agent.AgentMain", "edge-agent");
     JsonNode cfg = image.config.path("config");
     assertThat(cfg.path("ExposedPorts").has("8080/tcp")).isTrue();
     assertThat(image.libs()).anyMatch(j -> j.startsWith("org.eclipse.paho.mqttv5.client-"));
@@ -98,7 +98,7 @@ class ContainerImagesIT {
     }
   }
 
-  private static void assertCommonImage(OciImage image, String name, String mainClass, String appJarPrefix) {
+  private static void assertCommonImage(OciImage image, String name, String mainClass, String appArtifact) {
     assertThat(image.ociLayout.path("imageLayoutVersion").asText()).isEqualTo("1.0.0");
     String ref = image.index.path("manifests").get(0).path("annotations").path("org.opencontainers.image.ref.name").asText();
     assertThat(ref).startsWith(name + ":");
@@ -126,10 +126,17 @@ class ContainerImagesIT {
       assertThat(e.isDirectory()).isTrue();
       assertThat(e.uid() + ":" + e.gid()).isEqualTo(USER);
     });
-    // every classpath entry is in the layers, the application jar among them
-    assertThat(image.libs()).anyMatch(j -> j.startsWith(appJarPrefix));
+    // every jar of the classpath is in the layers, the application jar among them (the /app/classes and
+    // /app/resources directories are only there when the image module has classes or resources of its own)
+    // named by the artifact file: edge-agent.jar from a reactor build, edge-agent-VERSION.jar from the local repository
+    assertThat(image.libs()).anyMatch(j -> j.matches(java.util.regex.Pattern.quote(appArtifact) + "(-.+)?\\.jar"));
+    assertThat(image.classpath()).filteredOn(e -> e.endsWith(".jar")).hasSize(image.libs().size());
     for (String e : image.classpath()) {
-      assertThat(image.files).as("classpath entry %s in the layers", e).containsKey(e.substring(1));
+      if (e.endsWith(".jar")) {
+        assertThat(image.files.get(e.substring(1))).as("classpath jar %s in the layers", e).satisfies(f -> assertThat(f.isFile()).isTrue());
+      } else {
+        assertThat(e).isIn("/app/resources", "/app/classes");
+      }
     }
   }
 
