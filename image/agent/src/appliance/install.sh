@@ -6,7 +6,7 @@
 #   --prefix  root of the target file system (an image build's rootfs, or / on the appliance itself)
 #   --claim   the claim bundle minted on the hub (ops console or POST /api/v1/claim-tokens); the agent enrolls with
 #             it at first boot and deletes it. May be placed later at /var/lib/fedge/data/claim.json (mode 0600).
-#   --root    the release root (root.json of the OTA release repository) to pin; without it OTA updates stay off
+#   --root    the release root (root.json of the OTA release repository) to pin; without it every OTA update is refused
 #   --user    the account the agent runs as (default fedge); created when installing into / as root
 # Installing again keeps the slots (OTA owns them after the first install), the configuration and the data.
 set -eu
@@ -18,7 +18,7 @@ while [ $# -gt 0 ]; do
     --claim) claim=$2; shift 2 ;;
     --root) root=$2; shift 2 ;;
     --user) user=$2; shift 2 ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
     *) echo "install.sh: unknown option '$1' (try --help)" >&2; exit 2 ;;
   esac
 done
