@@ -47,6 +47,12 @@ skip='/(libawt_xawt|libfontmanager|libjavajpeg|liblcms|libsplashscreen|libjsound
 libs=$(for f in "$root/opt/java/bin/"* $(find "$root/opt/java/lib" -name '*.so' | grep -Ev "$skip"); do
          ldd "$f" 2>/dev/null || true
        done | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }' | grep -v "^$root" | sort -u)
+# glibc's compatibility libraries that the native code inside the application jars links to but the JDK does not:
+# sqlite-jdbc (libpthread, libdl), RocksDB in HiveMQ (librt, libpthread, libdl), JNA (libdl, libpthread)
+libc_dir=$(dirname "$(echo "$libs" | grep '/libc\.so\.6$' | head -n 1)")
+for extra in libpthread.so.0 libdl.so.2 librt.so.1; do
+  [ -e "$libc_dir/$extra" ] && libs="$libs $libc_dir/$extra"
+done
 for lib in $libs; do
   mkdir -p "$root$(dirname "$lib")"
   cp -L "$lib" "$root$lib"

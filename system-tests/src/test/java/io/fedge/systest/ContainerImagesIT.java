@@ -120,6 +120,10 @@ class ContainerImagesIT {
     assertThat(image.files).containsKeys("opt/java/lib/server/libjvm.so", "opt/java/lib/modules");
     assertThat(image.files.keySet()).anyMatch(f -> f.matches("lib(64)?/.*ld-linux.*\\.so\\.\\d"));
     assertThat(image.files.keySet()).anyMatch(f -> f.matches("lib/.*libc\\.so\\.6"));
+    // what the native code in the application jars links to beyond the JDK (sqlite-jdbc, RocksDB, JNA)
+    for (String lib : List.of("libpthread.so.0", "libdl.so.2", "librt.so.1", "libstdc++.so.6", "libgcc_s.so.1")) {
+      assertThat(image.files.keySet()).as(lib).anyMatch(f -> f.startsWith("lib/") && f.endsWith("/" + lib));
+    }
     assertThat(image.text("opt/java/release")).contains("java.base", "jdk.crypto.ec").doesNotContain("jdk.compiler");
     assertThat(image.text("etc/passwd")).contains("fedge:x:" + USER + ":");
     assertThat(image.files.get("var/lib/fedge")).satisfies(e -> {
