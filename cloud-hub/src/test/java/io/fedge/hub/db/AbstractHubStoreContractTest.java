@@ -145,7 +145,7 @@ abstract class AbstractHubStoreContractTest {
     expected.put("ota_metadata", List.of("name", "content", "version", "updated_at"));
     expected.put("ota_releases", List.of("target", "version", "length", "sha256", "published_at"));
     expected.put("ota_campaigns", List.of("campaign_id", "target", "version", "spec_json", "state", "wave", "reason",
-        "created_at", "updated_at"));
+        "created_at", "updated_at", "budget_updated", "budget_failed"));
     expected.put("ota_campaign_devices", List.of("campaign_id", "device_id", "position", "state", "from_version", "detail",
         "offered_at", "updated_at"));
     expected.put("ota_device_profiles", List.of("device_id", "time_zone", "tags"));
