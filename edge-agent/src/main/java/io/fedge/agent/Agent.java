@@ -102,6 +102,7 @@ public final class Agent implements Launcher.Program {
   private final java.util.concurrent.atomic.AtomicLong heartbeatsQueued = new java.util.concurrent.atomic.AtomicLong();
   private final OtaService ota;
   private final AgentRounds rounds;
+  private io.fedge.agent.vertical.AgentVertical vertical;
 
   public Agent(AgentConfig config) {
     this.config = config;
@@ -200,6 +201,10 @@ public final class Agent implements Launcher.Program {
     consentGuard = new ConsentGuard(consent, this.data.store());
     downstream.register(Kinds.JOB_OFFER, consent.offerHandler()); // consent owns job offers
     rounds.register(downstream); // rounds read only through consentGuard
+    // vertical jobs (PSI, vertical LR) over the hub relay; they read only through consentGuard too
+    vertical = new io.fedge.agent.vertical.AgentVertical(uplink, () -> identity.current().orElseThrow(),
+        this::consentGuard, () -> this.data.store(), clock);
+    vertical.register(downstream);
     this.data.start();
 
     vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(4).setEventLoopPoolSize(1));
@@ -405,6 +410,9 @@ public final class Agent implements Launcher.Program {
     scheduler.shutdownNow();
     ota.close();
     rounds.close();
+    if (vertical != null) {
+      vertical.close();
+    }
     MqttLink l = link;
     if (l != null) {
       l.stop();
