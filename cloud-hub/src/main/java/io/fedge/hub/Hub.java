@@ -93,6 +93,7 @@ public final class Hub implements Launcher.Program {
   private HttpServer http;
   private volatile boolean ready;
   private OtaFeature ota;
+  private io.fedge.hub.vertical.VerticalJobs vertical;
 
   public Hub(HubConfig config) {
     this.config = config;
@@ -165,6 +166,23 @@ public final class Hub implements Launcher.Program {
     rounds.registerHandlers(upstream);
     LedgerBridge toLedger = new LedgerBridge(ledger.api());
     rounds.setListener(toLedger);
+    // vertical jobs (PSI, vertical LR, online scoring): relay of the 'vertical' kind, hub as arbiter
+    vertical = new io.fedge.hub.vertical.VerticalJobs(rounds.store(), (d, kind, body) -> downlink().send(d, kind, body),
+        clock, new SecureRandom());
+    vertical.setListener(toLedger);
+    upstream.register(Kinds.VERTICAL, (d, e) -> vertical.onPacket(d,
+        WireCodec.body(e, io.fedge.federation.vertical.relay.VerticalPacket.class)));
+    rounds.routeConsent(new RoundsService.OtherJobs() {
+      @Override
+      public boolean owns(String jobId) {
+        return vertical.owns(jobId);
+      }
+
+      @Override
+      public void onConsent(String deviceId, io.fedge.federation.wire.ConsentDecision d) {
+        vertical.onConsent(deviceId, d);
+      }
+    });
     ota.listener(toLedger);
 
     // MQTT broker with this replica's server certificate; devices must present ours-issued certificates.
@@ -228,6 +246,7 @@ public final class Hub implements Launcher.Program {
     api.mount(ledger.routes(id -> store.findDevice(id).map(d -> !d.revoked()).orElse(false)));
     api.mount(ota.routes(vertx, new OpsAuth(opsToken), id -> mayConnect(store, new Identity(id, Identity.Role.DEVICE))));
     api.mount(rounds.routes());
+    api.mount(new io.fedge.hub.vertical.VerticalRoutes(vertical));
     KeyPair httpKey = newKey();
     X509Certificate httpCert = ca.issueServer(httpKey.getPublic(), dnsNames(), ipAddresses(), Duration.ofDays(90));
     HttpServerOptions opts =
@@ -254,6 +273,7 @@ public final class Hub implements Launcher.Program {
     long otaTick = config.ota().tick().toMillis();
     scheduler.scheduleWithFixedDelay(() -> safely(ota::tick), otaTick, otaTick, TimeUnit.MILLISECONDS);
     rounds.start(scheduler);
+    scheduler.scheduleWithFixedDelay(() -> safely(vertical::tick), 1, 1, TimeUnit.SECONDS);
     ready = true;
     Map<String, Object> run = new LinkedHashMap<>();
     run.put("hubUrl", hubUrl);
@@ -376,6 +396,9 @@ public final class Hub implements Launcher.Program {
       LOG.debug("run file", e);
     }
     scheduler.shutdownNow();
+    if (vertical != null) {
+      vertical.close();
+    }
     if (ledger != null) {
       ledger.close();
     }

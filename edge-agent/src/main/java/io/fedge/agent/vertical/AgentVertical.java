@@ -164,7 +164,9 @@ public final class AgentVertical implements AutoCloseable {
         requireHub(from);
         startLr(job, s);
       } else if (m instanceof VerticalMessage v) {
-        stage = "lr";
+        stage = v instanceof io.fedge.federation.vertical.LrMessages.ScoreRequest
+            || v instanceof io.fedge.federation.vertical.LrMessages.PartialScores && job.lr != null && job.lr.trained()
+            ? "score" : "lr";
         if (job.lr == null) {
           throw new IllegalStateException("LR message for job " + jobId + " before its LR stage");
         }
