@@ -203,7 +203,8 @@ public final class Agent implements Launcher.Program {
     rounds.register(downstream); // rounds read only through consentGuard
     // vertical jobs (PSI, vertical LR) over the hub relay; they read only through consentGuard too
     vertical = new io.fedge.agent.vertical.AgentVertical(uplink, () -> identity.current().orElseThrow(),
-        this::consentGuard, () -> this.data.store(), clock);
+        this::consentGuard, () -> this.data.store(),
+        data.resolve("state").resolve("vertical"), clock);
     vertical.register(downstream);
     this.data.start();
 

@@ -33,7 +33,7 @@ public record VerticalSpec(String id, String title, String requester, String pur
   public static final String ALIGNED_ID = "psi_id";
   public static final int MAX_DOCUMENT_BYTES = 64 * 1024;
   private static final Pattern COLUMN = Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]{0,63}");
-  private static final Pattern DATASET = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
+  private static final Pattern DATASET = Pattern.compile("[a-z][a-z0-9_]{0,62}");
   private static final Set<String> TOP = Set.of("id", "type", "title", "requester", "purpose", "guest", "hosts", "psi",
       "model", "testFraction", "seed", "consentTimeoutSeconds");
 
@@ -153,7 +153,7 @@ public record VerticalSpec(String id, String title, String requester, String pur
     boolean reuse = psi.path("reuse").asBoolean(false);
     String aligned = text(psi, "aligned");
     if (!DATASET.matcher(aligned).matches()) {
-      throw invalid("'psi.aligned' must be a dataset name: 1-64 of [a-z0-9_-], starting with a letter or digit");
+      throw invalid("'psi.aligned' must be a dataset name: 1-63 of [a-z0-9_], starting with a letter (the agent's dataset names)");
     }
     PsiMode mode = PsiMode.BOTH_LEARN;
     String normalization = "exact";

@@ -82,6 +82,7 @@ public final class AgentVertical implements AutoCloseable {
   private final Supplier<ConsentGuard> consent;
   private final Supplier<DataStore> store;
   private final Clock clock;
+  private final java.nio.file.Path sharesDir;
   private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
     Thread t = new Thread(r, "vertical-job");
     t.setDaemon(true);
@@ -111,7 +112,8 @@ public final class AgentVertical implements AutoCloseable {
   }
 
   public AgentVertical(Uplink uplink, Supplier<DeviceCredentials> credentials, Supplier<ConsentGuard> consent,
-      Supplier<DataStore> store, Clock clock) {
+      Supplier<DataStore> store, java.nio.file.Path sharesDir, Clock clock) {
+    this.sharesDir = sharesDir;
     this.uplink = uplink;
     this.credentials = credentials;
     this.consent = consent;
@@ -173,6 +175,7 @@ public final class AgentVertical implements AutoCloseable {
         job.lr.receive(from, v);
         if (job.lr.trained() && !job.lrReported) {
           job.lrReported = true;
+          keepShare(job);
           report(job, new StageReport(jobId, "lr", true, null, job.full.rowCount(), Map.of(), shareDigest(job.lr.modelShare())));
         }
       } else if (m instanceof EvaluateTest) {
@@ -415,6 +418,29 @@ public final class AgentVertical implements AutoCloseable {
     job.ownTest = null;
     LOG.info("vertical job {}: test AUC {} on {} rows", job.id, String.format("%.4f", r.auc()), r.rows());
     report(job, new StageReport(job.id, "test", true, null, r.rows(), metrics, null));
+  }
+
+  /**
+   * Keeps this party's share of the split model (its columns, standardisation and weights) as
+   * {@code <sharesDir>/<jobId>.lr-share.json}, owner-only: the model stays split, each party keeps
+   * its own share (the registry on the hub records the share's digest).
+   */
+  private void keepShare(Job job) {
+    try {
+      java.nio.file.Files.createDirectories(sharesDir);
+      java.nio.file.Path f = sharesDir.resolve(job.id + ".lr-share.json");
+      java.nio.file.Path tmp = sharesDir.resolve(job.id + ".lr-share.json.tmp");
+      java.nio.file.Files.write(tmp, WireCodec.mapper().writeValueAsBytes(job.lr.modelShare()));
+      try {
+        java.nio.file.Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+      } catch (UnsupportedOperationException e) {
+        // not a POSIX file system
+      }
+      java.nio.file.Files.move(tmp, f, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    } catch (java.io.IOException e) {
+      throw new DataException("cannot keep the model share of job " + job.id + ": " + e.getMessage());
+    }
   }
 
   /** SHA-256 over the share's feature names and weights: the party's commitment to its model share. */
