@@ -106,8 +106,8 @@ class VerticalFederationIT {
     job.set("hosts", JSON.valueToTree(List.of(Map.of("device", host, "dataset", "breast_host", "idColumn", "id",
         "features", hx))));
     job.set("psi", JSON.valueToTree(Map.of("mode", "BOTH_LEARN", "normalization", "exact", "aligned", "breast_aligned")));
-    job.set("model", JSON.valueToTree(Map.of("type", "lr", "maxEpochs", 30, "batchSize", 64, "learningRate", 0.05,
-        "validationFraction", 0.1, "patience", 3)));
+    job.set("model", JSON.valueToTree(Map.of("type", "lr", "maxEpochs", 60, "batchSize", 64, "learningRate", 0.05,
+        "validationFraction", 0.15, "patience", 5)));
     job.put("testFraction", TEST_FRACTION);
     job.put("seed", SEED);
     OpsClient.Response created = ops.post("/api/v1/vertical-jobs", job);
