@@ -74,7 +74,7 @@ class VerticalFederationIT {
     agents.add(a);
     Path processed = dropbox.resolve("processed").resolve(dataset + ".csv");
     await(name + " ingested").atMost(Duration.ofSeconds(90)).until(() -> Files.exists(processed));
-    await().atMost(Duration.ofSeconds(30)).until(() -> a.deviceId() != null);
+    await(name + " enrolled").atMost(Duration.ofSeconds(120)).until(() -> a.deviceId() != null);
     return a.deviceId();
   }
 
@@ -106,8 +106,8 @@ class VerticalFederationIT {
     job.set("hosts", JSON.valueToTree(List.of(Map.of("device", host, "dataset", "breast_host", "idColumn", "id",
         "features", hx))));
     job.set("psi", JSON.valueToTree(Map.of("mode", "BOTH_LEARN", "normalization", "exact", "aligned", "breast_aligned")));
-    job.set("model", JSON.valueToTree(Map.of("type", "lr", "maxEpochs", 60, "batchSize", 64, "learningRate", 0.05,
-        "validationFraction", 0.15, "patience", 5)));
+    job.set("model", JSON.valueToTree(Map.of("type", "lr", "maxEpochs", 100, "batchSize", 32, "learningRate", 0.05,
+        "validationFraction", 0.0, "patience", 1)));
     job.put("testFraction", TEST_FRACTION);
     job.put("seed", SEED);
     OpsClient.Response created = ops.post("/api/v1/vertical-jobs", job);

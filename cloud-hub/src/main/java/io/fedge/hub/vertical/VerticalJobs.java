@@ -347,7 +347,8 @@ public final class VerticalJobs implements AutoCloseable {
       job.metrics.put("validation_auc", best.validationAuc());
       job.metrics.put("validation_log_loss", best.validationLoss());
     }
-    job.metrics.put("epochs", (double) history.size());
+    // without early stopping the guest reports no epochs; the arbiter's last epoch is the kept one
+    job.metrics.put("epochs", (double) (history.isEmpty() ? job.arbiter.bestEpoch() + 1 : history.size()));
     job.metrics.put("aligned_rows", (double) job.alignedRows);
     ObjectNode spec = WireCodec.mapper().createObjectNode();
     spec.put("model", "vertical-lr");
@@ -465,7 +466,7 @@ public final class VerticalJobs implements AutoCloseable {
       n.put("alignedRows", j.alignedRows);
     }
     if (j.arbiter != null) {
-      n.put("epochs", j.arbiter.history().size());
+      n.put("epochs", j.arbiter.history().isEmpty() ? j.arbiter.bestEpoch() + 1 : j.arbiter.history().size());
     }
     n.set("metrics", WireCodec.mapper().valueToTree(j.metrics));
     n.put("modelId", j.modelId);

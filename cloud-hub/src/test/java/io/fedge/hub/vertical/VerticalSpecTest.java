@@ -8,8 +8,19 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 class VerticalSpecTest {
+  /** A shipped example without its {@code simulation} block (which ./fedge sim removes before submitting). */
   private static byte[] example(String name) throws Exception {
-    return Files.readAllBytes(Path.of("..", "examples", "jobs", name));
+    com.fasterxml.jackson.databind.node.ObjectNode n = (com.fasterxml.jackson.databind.node.ObjectNode)
+        io.fedge.federation.wire.WireCodec.mapper().readTree(Files.readAllBytes(Path.of("..", "examples", "jobs", name)));
+    n.remove("simulation");
+    return io.fedge.federation.wire.WireCodec.mapper().writeValueAsBytes(n);
+  }
+
+  private static VerticalSpec parse(byte[] withSimulation) throws Exception {
+    com.fasterxml.jackson.databind.node.ObjectNode n = (com.fasterxml.jackson.databind.node.ObjectNode)
+        io.fedge.federation.wire.WireCodec.mapper().readTree(withSimulation);
+    n.remove("simulation");
+    return VerticalSpec.parse(io.fedge.federation.wire.WireCodec.mapper().writeValueAsBytes(n));
   }
 
   @Test
@@ -25,16 +36,16 @@ class VerticalSpecTest {
 
   @Test
   void invalidDocumentsAreRefusedNamingTheField() throws Exception {
-    String ok = new String(example("breast_hetero_lr.json"));
-    assertThatThrownBy(() -> VerticalSpec.parse(ok.replace("\"BOTH_LEARN\"", "\"GUEST_LEARNS\"").getBytes()))
+    String ok = Files.readString(Path.of("..", "examples", "jobs", "breast_hetero_lr.json"));
+    assertThatThrownBy(() -> parse(ok.replace("\"BOTH_LEARN\"", "\"GUEST_LEARNS\"").getBytes()))
         .hasMessageContaining("psi.mode");
-    assertThatThrownBy(() -> VerticalSpec.parse(ok.replace("\"host-device-id\"", "\"guest-device-id\"").getBytes()))
+    assertThatThrownBy(() -> parse(ok.replace("\"host-device-id\"", "\"guest-device-id\"").getBytes()))
         .hasMessageContaining("appears twice");
-    assertThatThrownBy(() -> VerticalSpec.parse(ok.replace("\"type\": \"lr\"", "\"type\": \"sbt\"").getBytes()))
+    assertThatThrownBy(() -> parse(ok.replace("\"type\": \"lr\"", "\"type\": \"sbt\"").getBytes()))
         .hasMessageContaining("model.type");
-    assertThatThrownBy(() -> VerticalSpec.parse(ok.replace("\"seed\": 7", "\"seed\": 7, \"extra\": 1").getBytes()))
+    assertThatThrownBy(() -> parse(ok.replace("\"seed\": 7", "\"seed\": 7, \"extra\": 1").getBytes()))
         .hasMessageContaining("unknown field 'extra'");
-    assertThatThrownBy(() -> VerticalSpec.parse(ok.replace("\"breast_aligned\"", "\"Bad-Name\"").getBytes()))
+    assertThatThrownBy(() -> parse(ok.replace("\"breast_aligned\"", "\"Bad-Name\"").getBytes()))
         .hasMessageContaining("psi.aligned");
   }
 }
