@@ -145,21 +145,7 @@ public final class Sim {
         "FEDGE_AGENT_CONSENT_POLICY_SIM_READS", policyReads(doc.path("datasets")));
     List<Path> dropped = new ArrayList<>();
     for (int i = 0; i < parties.size(); i++) {
-      Path data = dir.resolve("agent-" + (i + 1));
-      Path dropbox = data.resolve("dropbox");
-      Files.createDirectories(dropbox);
-      Path part = dropbox.resolve(dataset + ".csv.part");
-      Files.copy(parties.get(i), part);
-      Files.move(part, dropbox.resolve(dataset + ".csv"), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-      dropped.add(dropbox.resolve("processed").resolve(dataset + ".csv"));
-      JsonNode minted = api.post("/api/v1/claim-tokens", "{\"group\":\"" + group + "\",\"ttlSeconds\":3600}", 201);
-      Files.writeString(data.resolve("claim.json"), minted.get("claimBundle").toString());
-      Map<String, String> env = new LinkedHashMap<>(policy);
-      env.putAll(Map.of("FEDGE_AGENT_DASHBOARD_PORT", "0", "FEDGE_AGENT_HEARTBEAT_INTERVAL", "PT5S",
-          "FEDGE_AGENT_DATA_DROPBOX", dropbox.toString(), "FEDGE_AGENT_DATA_DROPBOX_POLL", "PT0.2S",
-          "FEDGE_AGENT_DATA_DROPBOX_SETTLE", "PT0.2S"));
-      start("agent-" + (i + 1), List.of("-Xmx128m", "-XX:+UseSerialGC", "-jar", agentJar.toString(), "--data", data.toString()),
-          env);
+      dropped.add(startAgent(api, i + 1, parties.get(i), dataset, group, policy, "-Xmx128m"));
     }
     progress("waiting for " + parties.size() + " agents to ingest their data");
     awaitIngested(dropped, Duration.ofSeconds(120));
@@ -268,24 +254,11 @@ public final class Sim {
       }
       String reads = dataset + ":" + p.path("idColumn").asText() + "," + String.join(",", cols) + ";" + aligned
           + ":psi_id," + String.join(",", cols);
-      Path data = dir.resolve("agent-" + (i + 1));
-      Path dropbox = data.resolve("dropbox");
-      Files.createDirectories(dropbox);
-      Path part = dropbox.resolve(dataset + ".csv.part");
-      Files.copy(files.get(i), part);
-      Files.move(part, dropbox.resolve(dataset + ".csv"), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-      dropped.add(dropbox.resolve("processed").resolve(dataset + ".csv"));
       String group = "sim-party-" + (i + 1);
       groups.add(group);
-      JsonNode minted = api.post("/api/v1/claim-tokens", "{\"group\":\"" + group + "\",\"ttlSeconds\":3600}", 201);
-      Files.writeString(data.resolve("claim.json"), minted.get("claimBundle").toString());
-      Map<String, String> env = new LinkedHashMap<>(Map.of("FEDGE_AGENT_CONSENT_POLICIES", "sim",
-          "FEDGE_AGENT_CONSENT_POLICY_SIM_REQUESTER", requester, "FEDGE_AGENT_CONSENT_POLICY_SIM_READS", reads));
-      env.putAll(Map.of("FEDGE_AGENT_DASHBOARD_PORT", "0", "FEDGE_AGENT_HEARTBEAT_INTERVAL", "PT5S",
-          "FEDGE_AGENT_DATA_DROPBOX", dropbox.toString(), "FEDGE_AGENT_DATA_DROPBOX_POLL", "PT0.2S",
-          "FEDGE_AGENT_DATA_DROPBOX_SETTLE", "PT0.2S"));
-      start("agent-" + (i + 1), List.of("-Xmx256m", "-XX:+UseSerialGC", "-jar", agentJar.toString(), "--data",
-          data.toString()), env);
+      dropped.add(startAgent(api, i + 1, files.get(i), dataset, group, Map.of("FEDGE_AGENT_CONSENT_POLICIES", "sim",
+          "FEDGE_AGENT_CONSENT_POLICY_SIM_REQUESTER", requester, "FEDGE_AGENT_CONSENT_POLICY_SIM_READS", reads),
+          "-Xmx256m"));
     }
     progress("waiting for " + files.size() + " agents to ingest their data");
     awaitIngested(dropped, Duration.ofSeconds(180));
@@ -335,6 +308,29 @@ public final class Sim {
     out.put("seconds", Math.round((System.nanoTime() - t0) / 1e7) / 100.0);
     out.put("model", job.path("modelId").asText());
     return WireCodec.mapper().writeValueAsString(out);
+  }
+
+  /**
+   * Starts agent {@code n} the way a dealer's appliance gets its data: {@code file} dropped into its
+   * drop folder as {@code dataset}, enrolled into {@code group} with a fresh claim token, consent
+   * from the standing policy in {@code policy}. Returns the file that appears once it is ingested.
+   */
+  private Path startAgent(Api api, int n, Path file, String dataset, String group, Map<String, String> policy,
+      String heap) throws Exception {
+    Path data = dir.resolve("agent-" + n);
+    Path dropbox = data.resolve("dropbox");
+    Files.createDirectories(dropbox);
+    Path part = dropbox.resolve(dataset + ".csv.part");
+    Files.copy(file, part);
+    Files.move(part, dropbox.resolve(dataset + ".csv"), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    JsonNode minted = api.post("/api/v1/claim-tokens", "{\"group\":\"" + group + "\",\"ttlSeconds\":3600}", 201);
+    Files.writeString(data.resolve("claim.json"), minted.get("claimBundle").toString());
+    Map<String, String> env = new LinkedHashMap<>(policy);
+    env.putAll(Map.of("FEDGE_AGENT_DASHBOARD_PORT", "0", "FEDGE_AGENT_HEARTBEAT_INTERVAL", "PT5S",
+        "FEDGE_AGENT_DATA_DROPBOX", dropbox.toString(), "FEDGE_AGENT_DATA_DROPBOX_POLL", "PT0.2S",
+        "FEDGE_AGENT_DATA_DROPBOX_SETTLE", "PT0.2S"));
+    start("agent-" + n, List.of(heap, "-XX:+UseSerialGC", "-jar", agentJar.toString(), "--data", data.toString()), env);
+    return dropbox.resolve("processed").resolve(dataset + ".csv");
   }
 
   /** The published model on the test file, scaled with the federated scaler it was trained with. */
