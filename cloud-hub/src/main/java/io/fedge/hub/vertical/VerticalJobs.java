@@ -96,7 +96,8 @@ public final class VerticalJobs implements AutoCloseable {
     final Map<String, String> shares = new TreeMap<>();
     LrArbiter arbiter;
     long alignedRows = -1;
-    Map<String, Double> metrics = new TreeMap<>();
+    /** Replaced whole (never mutated) so the HTTP view can read it while the worker runs. */
+    volatile Map<String, Double> metrics = Map.of();
     String modelId;
     final Map<String, CompletableFuture<double[]>> pendingScores = new ConcurrentHashMap<>();
 
@@ -328,28 +329,28 @@ public final class VerticalJobs implements AutoCloseable {
       }
       case "test" -> {
         if (job.state == State.TESTING && from.equals(job.spec.guest().device())) {
-          job.metrics.putAll(r.metrics());
-          job.metrics.put("test_rows", (double) r.rows());
-          publish(job);
+          Map<String, Double> m = new TreeMap<>(r.metrics());
+          m.put("test_rows", (double) r.rows());
+          publish(job, m);
         }
       }
       default -> LOG.warn("vertical job {}: unknown stage {} from {}", job.spec.id(), r.stage(), from);
     }
   }
 
-  private void publish(Job job) {
+  private void publish(Job job, Map<String, Double> metrics) {
     VerticalSpec s = job.spec;
     Instant now = clock.instant();
     List<LrMessages.EpochReport> history = job.arbiter.history();
     if (!history.isEmpty() && job.arbiter.bestEpoch() >= 0) {
       LrMessages.EpochReport best = history.stream().filter(h -> h.epoch() == job.arbiter.bestEpoch()).findFirst()
           .orElse(history.get(history.size() - 1));
-      job.metrics.put("validation_auc", best.validationAuc());
-      job.metrics.put("validation_log_loss", best.validationLoss());
+      metrics.put("validation_auc", best.validationAuc());
+      metrics.put("validation_log_loss", best.validationLoss());
     }
     // without early stopping the guest reports no epochs; the arbiter's last epoch is the kept one
-    job.metrics.put("epochs", (double) (history.isEmpty() ? job.arbiter.bestEpoch() + 1 : history.size()));
-    job.metrics.put("aligned_rows", (double) job.alignedRows);
+    metrics.put("epochs", (double) (history.isEmpty() ? job.arbiter.bestEpoch() + 1 : history.size()));
+    metrics.put("aligned_rows", (double) job.alignedRows);
     ObjectNode spec = WireCodec.mapper().createObjectNode();
     spec.put("model", "vertical-lr");
     spec.put("split", true);
@@ -365,20 +366,21 @@ public final class VerticalJobs implements AutoCloseable {
     String specJson = spec.toString();
     String sha = sha256Hex(specJson.getBytes(StandardCharsets.UTF_8));
     int version = store.nextModelVersion(s.id());
-    ModelRow m = new ModelRow(s.id() + "-v" + version, s.id(), version, 1, sha, specJson, json(job.metrics),
+    ModelRow m = new ModelRow(s.id() + "-v" + version, s.id(), version, 1, sha, specJson, json(metrics),
         json(new java.util.TreeSet<>(s.parties())), now, new byte[0]);
     store.publishModel(m, now);
+    job.metrics = java.util.Collections.unmodifiableMap(new TreeMap<>(metrics));
     job.modelId = m.modelId();
     modelToJob.put(m.modelId(), s.id());
     job.state = State.DONE;
     try {
       listener.roundCompleted(new RoundDigest(s.id(), 1, 1, "vertical-lr", s.parties(), job.shares, sha,
-          job.metrics, Map.of(), Map.of(), now));
+          metrics, Map.of(), Map.of(), now));
       listener.modelPublished(m);
     } catch (RuntimeException e) {
       LOG.error("listener failed for vertical job {}", s.id(), e);
     }
-    LOG.info("vertical job {} done: model {} test AUC {}", s.id(), m.modelId(), job.metrics.get("test_auc"));
+    LOG.info("vertical job {} done: model {} test AUC {}", s.id(), m.modelId(), metrics.get("test_auc"));
   }
 
   private void fail(Job job, String reason) {
