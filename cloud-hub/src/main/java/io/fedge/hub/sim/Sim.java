@@ -127,15 +127,7 @@ public final class Sim {
     String requester = doc.path("requester").asText("ops");
     String dataset = doc.path("datasets").path(0).path("dataset").asText();
 
-    Files.createDirectories(dir.resolve("logs"));
-    Path hubData = dir.resolve("hub");
-    progress("starting the hub (" + dir + ")");
-    start("hub", List.of("-Xmx512m", "-jar", hubJar.toString(), "--data", hubData.toString()),
-        Map.of("FEDGE_HUB_HTTP_PORT", "0", "FEDGE_HUB_MQTT_PORT", "0", "FEDGE_HUB_HEARTBEAT_TIMEOUT", "PT30S"));
-    JsonNode run = awaitJson(hubData.resolve("run").resolve("hub.json"), Duration.ofSeconds(120), "the hub");
-    String hubUrl = "https://127.0.0.1:" + run.path("httpPort").asInt();
-    Api api = new Api(hubUrl, Files.readString(hubData.resolve("ops-token")).trim(),
-        HttpClient.newBuilder().sslContext(TlsContexts.pinnedClient(run.path("caFingerprint").asText())).build());
+    Api api = startHub();
 
     // Each agent gets its party's rows the way a dealer's appliance does: a file in its drop folder,
     // ingested into its local store. Consent comes from a standing policy in each agent's
@@ -233,15 +225,7 @@ public final class Sim {
     }
     String requester = doc.path("requester").asText("ops");
     String aligned = doc.path("psi").path("aligned").asText();
-    Files.createDirectories(dir.resolve("logs"));
-    Path hubData = dir.resolve("hub");
-    progress("starting the hub (" + dir + ")");
-    start("hub", List.of("-Xmx512m", "-jar", hubJar.toString(), "--data", hubData.toString()),
-        Map.of("FEDGE_HUB_HTTP_PORT", "0", "FEDGE_HUB_MQTT_PORT", "0", "FEDGE_HUB_HEARTBEAT_TIMEOUT", "PT30S"));
-    JsonNode run = awaitJson(hubData.resolve("run").resolve("hub.json"), Duration.ofSeconds(120), "the hub");
-    Api api = new Api("https://127.0.0.1:" + run.path("httpPort").asInt(),
-        Files.readString(hubData.resolve("ops-token")).trim(),
-        HttpClient.newBuilder().sslContext(TlsContexts.pinnedClient(run.path("caFingerprint").asText())).build());
+    Api api = startHub();
     List<Path> dropped = new ArrayList<>();
     List<String> groups = new ArrayList<>();
     for (int i = 0; i < files.size(); i++) {
@@ -308,6 +292,18 @@ public final class Sim {
     out.put("seconds", Math.round((System.nanoTime() - t0) / 1e7) / 100.0);
     out.put("model", job.path("modelId").asText());
     return WireCodec.mapper().writeValueAsString(out);
+  }
+
+  /** Starts the hub process with fresh ports and returns an ops client for its API. */
+  private Api startHub() throws Exception {
+    Files.createDirectories(dir.resolve("logs"));
+    Path hubData = dir.resolve("hub");
+    progress("starting the hub (" + dir + ")");
+    start("hub", List.of("-Xmx512m", "-jar", hubJar.toString(), "--data", hubData.toString()),
+        Map.of("FEDGE_HUB_HTTP_PORT", "0", "FEDGE_HUB_MQTT_PORT", "0", "FEDGE_HUB_HEARTBEAT_TIMEOUT", "PT30S"));
+    JsonNode run = awaitJson(hubData.resolve("run").resolve("hub.json"), Duration.ofSeconds(120), "the hub");
+    return new Api("https://127.0.0.1:" + run.path("httpPort").asInt(), Files.readString(hubData.resolve("ops-token")).trim(),
+        HttpClient.newBuilder().sslContext(TlsContexts.pinnedClient(run.path("caFingerprint").asText())).build());
   }
 
   /**
