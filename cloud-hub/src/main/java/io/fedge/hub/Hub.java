@@ -112,6 +112,7 @@ public final class Hub implements Launcher.Program {
   private OtaFeature ota;
   private PrometheusMetrics metrics;
   private Ledger ledgerApi;
+  private io.fedge.hub.vertical.VerticalJobs vertical;
 
   public Hub(HubConfig config) {
     this.config = config;
@@ -194,6 +195,23 @@ public final class Hub implements Launcher.Program {
     ledgerApi = hubMetrics.timed(ledger.api());
     LedgerBridge toLedger = new LedgerBridge(ledgerApi);
     rounds.setListener(RoundListener.both(toLedger, hubMetrics.rounds()));
+    // vertical jobs (PSI, vertical LR, online scoring): relay of the 'vertical' kind, hub as arbiter
+    vertical = new io.fedge.hub.vertical.VerticalJobs(rounds.store(), (d, kind, body) -> downlink().send(d, kind, body),
+        clock, new SecureRandom());
+    vertical.setListener(toLedger);
+    upstream.register(Kinds.VERTICAL, (d, e) -> vertical.onPacket(d,
+        WireCodec.body(e, io.fedge.federation.vertical.relay.VerticalPacket.class)));
+    rounds.routeConsent(new RoundsService.OtherJobs() {
+      @Override
+      public boolean owns(String jobId) {
+        return vertical.owns(jobId);
+      }
+
+      @Override
+      public void onConsent(String deviceId, io.fedge.federation.wire.ConsentDecision d) {
+        vertical.onConsent(deviceId, d);
+      }
+    });
     ota.listener(toLedger);
 
     // This replica's own certificates, renewed at two thirds of their lifetimes while it runs.
@@ -297,6 +315,9 @@ public final class Hub implements Launcher.Program {
     CertRenewal.Issuer httpsIssuer =
         () -> HubCertificates.server(ca, dnsNames(), ipAddresses(), config.tls().httpsLifetime(), clock);
     HubCredential httpCred = httpsIssuer.issue();
+    api.mount(new io.fedge.hub.vertical.VerticalRoutes(vertical));
+    KeyPair httpKey = newKey();
+    X509Certificate httpCert = ca.issueServer(httpKey.getPublic(), dnsNames(), ipAddresses(), Duration.ofDays(90));
     HttpServerOptions opts =
         new HttpServerOptions()
             .setSsl(true)
@@ -322,6 +343,7 @@ public final class Hub implements Launcher.Program {
     long otaTick = config.ota().tick().toMillis();
     scheduler.scheduleWithFixedDelay(() -> safely(ota::tick), otaTick, otaTick, TimeUnit.MILLISECONDS);
     rounds.start(scheduler);
+    scheduler.scheduleWithFixedDelay(() -> safely(vertical::tick), 1, 1, TimeUnit.SECONDS);
     ready = true;
     Map<String, Object> run = new LinkedHashMap<>();
     run.put("hubUrl", hubUrl);
@@ -538,6 +560,9 @@ public final class Hub implements Launcher.Program {
       LOG.debug("run file", e);
     }
     scheduler.shutdownNow();
+    if (vertical != null) {
+      vertical.close();
+    }
     if (ledger != null) {
       ledger.close();
     }

@@ -109,6 +109,7 @@ public final class Agent implements Launcher.Program {
   private final AgentRounds rounds;
   private PrometheusMetrics metrics;
   private AgentMetrics agentMetrics;
+  private io.fedge.agent.vertical.AgentVertical vertical;
 
   public Agent(AgentConfig config) {
     this.config = config;
@@ -217,6 +218,11 @@ public final class Agent implements Launcher.Program {
     downstream.register(Kinds.JOB_OFFER, consent.offerHandler()); // consent owns job offers
     rounds.register(downstream); // rounds read only through consentGuard
     agentMetrics.ingest(this.data.monitor());
+    // vertical jobs (PSI, vertical LR) over the hub relay; they read only through consentGuard too
+    vertical = new io.fedge.agent.vertical.AgentVertical(uplink, () -> identity.current().orElseThrow(),
+        this::consentGuard, () -> this.data.store(),
+        data.resolve("state").resolve("vertical"), clock);
+    vertical.register(downstream);
     this.data.start();
 
     vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(4).setEventLoopPoolSize(1));
@@ -437,6 +443,9 @@ public final class Agent implements Launcher.Program {
     scheduler.shutdownNow();
     ota.close();
     rounds.close();
+    if (vertical != null) {
+      vertical.close();
+    }
     MqttLink l = link;
     if (l != null) {
       l.stop();

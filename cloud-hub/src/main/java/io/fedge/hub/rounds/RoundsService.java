@@ -63,7 +63,15 @@ public final class RoundsService {
 
   /** Registers the device -> hub kinds this feature owns; call before the broker starts. */
   public void registerHandlers(UpstreamHandlers upstream) {
-    upstream.register(Kinds.CONSENT, (d, e) -> coordinator.onConsent(d, WireCodec.body(e, ConsentDecision.class)));
+    upstream.register(Kinds.CONSENT, (d, e) -> {
+      ConsentDecision c = WireCodec.body(e, ConsentDecision.class);
+      OtherJobs o = otherJobs;
+      if (o != null && o.owns(c.jobId())) {
+        o.onConsent(d, c);
+      } else {
+        coordinator.onConsent(d, c);
+      }
+    });
     upstream.register(Kinds.ROUND_CHUNK, (d, e) -> coordinator.onChunk(d, WireCodec.body(e, Chunk.class)));
     upstream.register(Kinds.SECAGG, (d, e) -> coordinator.onSecAgg(d, WireCodec.body(e, SecAggMessage.class)));
     upstream.register(Kinds.ROUND_DECLINE, (d, e) -> coordinator.onDecline(d, WireCodec.body(e, RoundDecline.class)));
@@ -88,6 +96,20 @@ public final class RoundsService {
         LOG.warn("round coordinator tick failed: {}", e.toString(), e);
       }
     }, 500, 500, TimeUnit.MILLISECONDS);
+  }
+
+  /** Jobs run by another feature (vertical jobs) that share the job-offer and consent messages. */
+  public interface OtherJobs {
+    boolean owns(String jobId);
+
+    void onConsent(String deviceId, ConsentDecision decision);
+  }
+
+  private volatile OtherJobs otherJobs;
+
+  /** Routes consent decisions for the jobs {@code other} owns to it instead of the rounds coordinator. */
+  public void routeConsent(OtherJobs other) {
+    this.otherJobs = other;
   }
 
   /** Where completed rounds are reported (the ledger). */

@@ -102,6 +102,9 @@ public final class Sim {
     long t0 = System.nanoTime();
     ObjectNode doc = (ObjectNode) WireCodec.mapper().readTree(jobFile.toFile());
     JsonNode sim = doc.remove("simulation");
+    if ("vertical".equals(doc.path("type").asText())) {
+      return runVertical(doc, sim, jobFile, t0);
+    }
     if (sim == null || !sim.path("parties").isArray() || sim.path("parties").size() < 2 || !sim.path("test").isTextual()) {
       throw new SimException(jobFile + " needs \"simulation\": {\"parties\": [at least 2 CSV files], \"test\": CSV file}");
     }
@@ -124,15 +127,7 @@ public final class Sim {
     String requester = doc.path("requester").asText("ops");
     String dataset = doc.path("datasets").path(0).path("dataset").asText();
 
-    Files.createDirectories(dir.resolve("logs"));
-    Path hubData = dir.resolve("hub");
-    progress("starting the hub (" + dir + ")");
-    start("hub", List.of("-Xmx512m", "-jar", hubJar.toString(), "--data", hubData.toString()),
-        Map.of("FEDGE_HUB_HTTP_PORT", "0", "FEDGE_HUB_MQTT_PORT", "0", "FEDGE_HUB_HEARTBEAT_TIMEOUT", "PT30S"));
-    JsonNode run = awaitJson(hubData.resolve("run").resolve("hub.json"), Duration.ofSeconds(120), "the hub");
-    String hubUrl = "https://127.0.0.1:" + run.path("httpPort").asInt();
-    Api api = new Api(hubUrl, Files.readString(hubData.resolve("ops-token")).trim(),
-        HttpClient.newBuilder().sslContext(TlsContexts.pinnedClient(run.path("caFingerprint").asText())).build());
+    Api api = startHub();
 
     // Each agent gets its party's rows the way a dealer's appliance does: a file in its drop folder,
     // ingested into its local store. Consent comes from a standing policy in each agent's
@@ -142,17 +137,7 @@ public final class Sim {
         "FEDGE_AGENT_CONSENT_POLICY_SIM_READS", policyReads(doc.path("datasets")));
     List<Path> dropped = new ArrayList<>();
     for (int i = 0; i < parties.size(); i++) {
-      Path data = dir.resolve("agent-" + (i + 1));
-      Path dropbox = data.resolve("dropbox");
-      dropped.add(DropFolders.drop(parties.get(i), dropbox, dataset + ".csv"));
-      JsonNode minted = api.post("/api/v1/claim-tokens", "{\"group\":\"" + group + "\",\"ttlSeconds\":3600}", 201);
-      Files.writeString(data.resolve("claim.json"), minted.get("claimBundle").toString());
-      Map<String, String> env = new LinkedHashMap<>(policy);
-      env.putAll(Map.of("FEDGE_AGENT_DASHBOARD_PORT", "0", "FEDGE_AGENT_HEARTBEAT_INTERVAL", "PT5S",
-          "FEDGE_AGENT_DATA_DROPBOX", dropbox.toString(), "FEDGE_AGENT_DATA_DROPBOX_POLL", "PT0.2S",
-          "FEDGE_AGENT_DATA_DROPBOX_SETTLE", "PT0.2S"));
-      start("agent-" + (i + 1), List.of("-Xmx128m", "-XX:+UseSerialGC", "-jar", agentJar.toString(), "--data", data.toString()),
-          env);
+      dropped.add(startAgent(api, i + 1, parties.get(i), dataset, group, policy, "-Xmx128m"));
     }
     progress("waiting for " + parties.size() + " agents to ingest their data");
     awaitIngested(dropped, Duration.ofSeconds(120));
@@ -210,6 +195,135 @@ public final class Sim {
     out.put("model", modelId);
     out.put("sha256", model.get("sha256").asText());
     return WireCodec.mapper().writeValueAsString(out);
+  }
+
+  /**
+   * A vertical job document (docs/jobs.md, "Vertical jobs") plus {@code "simulation": {"guest":
+   * "g.csv", "hosts": ["h.csv", ...]}}: one agent per party, each with its own file dropped as the
+   * party's dataset, its standing policy covering exactly the party's reads; the device ids are
+   * filled in; then PSI, training and the test evaluation run over MQTT. The last line is the test
+   * metrics the guest computed, as one JSON object.
+   */
+  private String runVertical(ObjectNode doc, JsonNode sim, Path jobFile, long t0) throws Exception {
+    if (sim == null || !sim.path("guest").isTextual() || !sim.path("hosts").isArray()
+        || sim.path("hosts").size() != doc.path("hosts").size()) {
+      throw new SimException(jobFile + " needs \"simulation\": {\"guest\": CSV file, \"hosts\": [one CSV file per host]}");
+    }
+    Path base = jobFile.getParent();
+    List<ObjectNode> partyNodes = new ArrayList<>();
+    List<Path> files = new ArrayList<>();
+    partyNodes.add((ObjectNode) doc.get("guest"));
+    files.add(base.resolve(sim.get("guest").asText()).normalize());
+    for (int i = 0; i < sim.get("hosts").size(); i++) {
+      partyNodes.add((ObjectNode) doc.get("hosts").get(i));
+      files.add(base.resolve(sim.get("hosts").get(i).asText()).normalize());
+    }
+    for (Path f : files) {
+      if (!Files.isRegularFile(f)) {
+        throw new SimException("party data " + f + " does not exist");
+      }
+    }
+    String requester = doc.path("requester").asText("ops");
+    String aligned = doc.path("psi").path("aligned").asText();
+    Api api = startHub();
+    List<Path> dropped = new ArrayList<>();
+    List<String> groups = new ArrayList<>();
+    for (int i = 0; i < files.size(); i++) {
+      ObjectNode p = partyNodes.get(i);
+      String dataset = p.path("dataset").asText();
+      List<String> cols = new ArrayList<>();
+      p.path("features").forEach(c -> cols.add(c.asText()));
+      if (p.has("label")) {
+        cols.add(p.get("label").asText());
+      }
+      String reads = dataset + ":" + p.path("idColumn").asText() + "," + String.join(",", cols) + ";" + aligned
+          + ":psi_id," + String.join(",", cols);
+      String group = "sim-party-" + (i + 1);
+      groups.add(group);
+      dropped.add(startAgent(api, i + 1, files.get(i), dataset, group, Map.of("FEDGE_AGENT_CONSENT_POLICIES", "sim",
+          "FEDGE_AGENT_CONSENT_POLICY_SIM_REQUESTER", requester, "FEDGE_AGENT_CONSENT_POLICY_SIM_READS", reads),
+          "-Xmx256m"));
+    }
+    progress("waiting for " + files.size() + " agents to ingest their data");
+    awaitIngested(dropped, Duration.ofSeconds(180));
+    progress("waiting for " + files.size() + " agents to enroll and connect");
+    Instant until = Instant.now().plus(Duration.ofSeconds(120));
+    for (int i = 0; i < groups.size(); i++) {
+      JsonNode devices;
+      while ((devices = api.get("/api/v1/devices?online=true&group=" + groups.get(i)).path("devices")).isEmpty()) {
+        if (Instant.now().isAfter(until)) {
+          throw new SimException("the agents did not all connect within 120 s; see " + dir.resolve("logs"));
+        }
+        Thread.sleep(300);
+      }
+      partyNodes.get(i).put("device", devices.get(0).path("deviceId").asText());
+    }
+    String id = doc.get("id").asText();
+    api.post("/api/v1/vertical-jobs", doc.toString(), 201);
+    progress("vertical job " + id + " submitted: PSI, then training, then the test evaluation");
+    JsonNode job;
+    String last = "";
+    while (true) {
+      job = api.get("/api/v1/vertical-jobs/" + id);
+      String state = job.get("state").asText();
+      if (!state.equals(last)) {
+        progress("job " + id + ": " + state + (job.has("alignedRows") ? " (" + job.get("alignedRows").asLong()
+            + " aligned rows)" : ""));
+        last = state;
+      }
+      if (state.equals("DONE") || state.equals("FAILED")) {
+        break;
+      }
+      Thread.sleep(250);
+    }
+    if (!job.get("state").asText().equals("DONE")) {
+      throw new SimException("job " + id + " ended FAILED: " + job.path("reason").asText() + " (logs in "
+          + dir.resolve("logs") + ")");
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("job", id);
+    JsonNode m = job.path("metrics");
+    out.put("auc", m.path("test_auc").asDouble());
+    out.put("ks", m.path("test_ks").asDouble());
+    out.put("accuracy", m.path("test_accuracy").asDouble());
+    out.put("liftTop10", m.path("test_lift_top10").asDouble());
+    out.put("testRows", m.path("test_rows").asLong());
+    out.put("alignedRows", job.path("alignedRows").asLong());
+    out.put("seconds", Math.round((System.nanoTime() - t0) / 1e7) / 100.0);
+    out.put("model", job.path("modelId").asText());
+    return WireCodec.mapper().writeValueAsString(out);
+  }
+
+  /** Starts the hub process with fresh ports and returns an ops client for its API. */
+  private Api startHub() throws Exception {
+    Files.createDirectories(dir.resolve("logs"));
+    Path hubData = dir.resolve("hub");
+    progress("starting the hub (" + dir + ")");
+    start("hub", List.of("-Xmx512m", "-jar", hubJar.toString(), "--data", hubData.toString()),
+        Map.of("FEDGE_HUB_HTTP_PORT", "0", "FEDGE_HUB_MQTT_PORT", "0", "FEDGE_HUB_HEARTBEAT_TIMEOUT", "PT30S"));
+    JsonNode run = awaitJson(hubData.resolve("run").resolve("hub.json"), Duration.ofSeconds(120), "the hub");
+    return new Api("https://127.0.0.1:" + run.path("httpPort").asInt(), Files.readString(hubData.resolve("ops-token")).trim(),
+        HttpClient.newBuilder().sslContext(TlsContexts.pinnedClient(run.path("caFingerprint").asText())).build());
+  }
+
+  /**
+   * Starts agent {@code n} the way a dealer's appliance gets its data: {@code file} dropped into its
+   * drop folder as {@code dataset}, enrolled into {@code group} with a fresh claim token, consent
+   * from the standing policy in {@code policy}. Returns the file that appears once it is ingested.
+   */
+  private Path startAgent(Api api, int n, Path file, String dataset, String group, Map<String, String> policy,
+      String heap) throws Exception {
+    Path data = dir.resolve("agent-" + n);
+    Path dropbox = data.resolve("dropbox");
+    Path processed = DropFolders.drop(file, dropbox, dataset + ".csv");
+    JsonNode minted = api.post("/api/v1/claim-tokens", "{\"group\":\"" + group + "\",\"ttlSeconds\":3600}", 201);
+    Files.writeString(data.resolve("claim.json"), minted.get("claimBundle").toString());
+    Map<String, String> env = new LinkedHashMap<>(policy);
+    env.putAll(Map.of("FEDGE_AGENT_DASHBOARD_PORT", "0", "FEDGE_AGENT_HEARTBEAT_INTERVAL", "PT5S",
+        "FEDGE_AGENT_DATA_DROPBOX", dropbox.toString(), "FEDGE_AGENT_DATA_DROPBOX_POLL", "PT0.2S",
+        "FEDGE_AGENT_DATA_DROPBOX_SETTLE", "PT0.2S"));
+    start("agent-" + n, List.of(heap, "-XX:+UseSerialGC", "-jar", agentJar.toString(), "--data", data.toString()), env);
+    return processed;
   }
 
   /** The published model on the test file, scaled with the federated scaler it was trained with. */

@@ -21,6 +21,7 @@ class RoundRoutesOpenApiTest {
     try (InputStream in = getClass().getResourceAsStream("/openapi.json")) {
       Router r = Router.router(vertx);
       new RoundRoutes(null, null).mount(r, null);
+      new io.fedge.hub.vertical.VerticalRoutes(null).mount(r, null); // vertical jobs and online scoring
       Map<String, Set<String>> routed = new HashMap<>();
       for (Route route : r.getRoutes()) {
         String p = route.getPath().replaceAll(":([a-zA-Z]+)", "{$1}");
@@ -29,7 +30,8 @@ class RoundRoutesOpenApiTest {
         }
       }
       // Guard: the test found the routes it checks.
-      assertThat(routed).containsKeys("/api/v1/jobs", "/api/v1/jobs/{id}/rounds", "/api/v1/jobs/{id}/progress", "/api/v1/jobs/{id}/metrics", "/api/v1/models/{id}/parameters");
+      assertThat(routed).containsKeys("/api/v1/jobs", "/api/v1/jobs/{id}/rounds", "/api/v1/jobs/{id}/progress", "/api/v1/jobs/{id}/metrics", "/api/v1/models/{id}/parameters",
+          "/api/v1/vertical-jobs", "/api/v1/vertical-jobs/{id}", "/api/v1/models/{id}/score");
       JsonNode paths = WireCodec.mapper().readTree(in).get("paths");
       routed.forEach((path, methods) -> {
         assertThat(paths.has(path)).as("openapi.json documents %s", path).isTrue();

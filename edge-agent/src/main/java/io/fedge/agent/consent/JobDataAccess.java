@@ -117,6 +117,16 @@ public final class JobDataAccess {
     throw new DataException("dataset '" + dataset + "' grew past " + maxRows + " rows while it was read; read it in blocks");
   }
 
+  /**
+   * Streams the approved {@code columns} of {@code dataset} in load order as stored values (Long,
+   * Double, Boolean, String or null), e.g. an id column for PSI; the same checks as every read.
+   */
+  public void readRows(String dataset, List<String> columns, DataStore.RowVisitor visitor) {
+    check(dataset, columns);
+    data.dataset(dataset).orElseThrow(() -> new DataException("dataset '" + dataset + "' does not exist"));
+    data.scan(dataset, columns, visitor);
+  }
+
   private static void checkNumeric(Schema schema, List<String> columns) {
     for (String c : columns) {
       int i = schema.indexOf(c);

@@ -38,6 +38,12 @@ public final class Kinds {
   /** device -> hub, the device cannot take part in an attempt ({@code RoundDecline}). */
   public static final String ROUND_DECLINE = "round-decline";
 
+  /**
+   * both ways, one chunk of one message of a vertical job (PSI, LR, trees, scoring), relayed by the
+   * hub between the job's parties ({@code VerticalPacket}); see docs/vertical.md.
+   */
+  public static final String VERTICAL = "vertical";
+
   private static final Pattern KIND = Pattern.compile("[a-z][a-z0-9-]{0,31}");
 
   private Kinds() {}

@@ -1,0 +1,507 @@
+package io.fedge.hub.vertical;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fedge.federation.vertical.LrArbiter;
+import io.fedge.federation.vertical.LrMessages;
+import io.fedge.federation.vertical.VerticalMessage;
+import io.fedge.federation.vertical.relay.KeyAnnouncement;
+import io.fedge.federation.vertical.relay.VerticalControl;
+import io.fedge.federation.vertical.relay.VerticalControl.EvaluateTest;
+import io.fedge.federation.vertical.relay.VerticalControl.JobEnd;
+import io.fedge.federation.vertical.relay.VerticalControl.LrStage;
+import io.fedge.federation.vertical.relay.VerticalControl.PsiStage;
+import io.fedge.federation.vertical.relay.VerticalControl.StageReport;
+import io.fedge.federation.vertical.relay.VerticalLink;
+import io.fedge.federation.vertical.relay.VerticalPacket;
+import io.fedge.federation.wire.ConsentDecision;
+import io.fedge.federation.wire.DatasetColumns;
+import io.fedge.federation.wire.JobOffer;
+import io.fedge.federation.wire.Kinds;
+import io.fedge.federation.wire.WireCodec;
+import io.fedge.federation.wire.WireException;
+import io.fedge.hub.rounds.RoundDigest;
+import io.fedge.hub.rounds.RoundListener;
+import io.fedge.hub.rounds.RoundRecords.ModelRow;
+import io.fedge.hub.rounds.RoundStore;
+import io.fedge.hub.rounds.RoundTransport;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs vertical jobs on the hub: offer (consent) -> PSI -> vertical LR with the hub as arbiter
+ * ({@link LrArbiter}) -> test evaluation at the guest -> model published in the registry, with its
+ * digest to the ledger through the {@link RoundListener}; then online scoring through the parties.
+ * Plain Java: devices are reached through a {@link RoundTransport}, their packets come in through
+ * {@link #onPacket}; everything after the relay runs on one thread ({@code vertical-hub}).
+ *
+ * <pre>
+ * job: CONSENT -> PSI -> TRAINING -> TESTING -> DONE | FAILED
+ * </pre>
+ *
+ * State is held in memory: a hub restart fails running vertical jobs (parties drop them at their
+ * next stage message) and ends online scoring of their models; the published model record stays.
+ */
+public final class VerticalJobs implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(VerticalJobs.class);
+
+  static {
+    VerticalControl.register();
+  }
+
+  /** Where a vertical job is. */
+  public enum State { CONSENT, PSI, TRAINING, TESTING, DONE, FAILED }
+
+  private final RoundStore store;
+  private final RoundTransport transport;
+  private final Clock clock;
+  private final SecureRandom random;
+  private volatile RoundListener listener = RoundListener.NONE;
+  private final VerticalLink link;
+  private final VerticalRelay relay;
+  private final Map<String, Job> jobs = new ConcurrentHashMap<>();
+  private final Map<String, String> modelToJob = new ConcurrentHashMap<>();
+  private final AtomicLong requests = new AtomicLong();
+  private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "vertical-hub");
+    t.setDaemon(true);
+    return t;
+  });
+
+  private static final class Job {
+    final VerticalSpec spec;
+    volatile State state = State.CONSENT;
+    volatile String reason;
+    final Instant consentUntil;
+    final Map<String, String> consent = new ConcurrentHashMap<>();
+    final Map<String, StageReport> reports = new HashMap<>();
+    final Map<String, String> shares = new TreeMap<>();
+    LrArbiter arbiter;
+    long alignedRows = -1;
+    /** Replaced whole (never mutated) so the HTTP view can read it while the worker runs. */
+    volatile Map<String, Double> metrics = Map.of();
+    String modelId;
+    final Map<String, CompletableFuture<double[]>> pendingScores = new ConcurrentHashMap<>();
+
+    Job(VerticalSpec spec, Instant consentUntil) {
+      this.spec = spec;
+      this.consentUntil = consentUntil;
+    }
+  }
+
+  public VerticalJobs(RoundStore store, RoundTransport transport, Clock clock, SecureRandom random) {
+    this.store = store;
+    this.transport = transport;
+    this.clock = clock;
+    this.random = random;
+    this.link = new VerticalLink(VerticalPacket.HUB, null, null, p -> transport.send(p.to(), Kinds.VERTICAL, p),
+        (job, from, m) -> worker.execute(() -> safely(job, () -> onMessage(job, from, m))), random, 512L << 20);
+    this.relay = new VerticalRelay(this::relayParties, transport, link::onPacket);
+  }
+
+  public void setListener(RoundListener l) {
+    this.listener = l == null ? RoundListener.NONE : l;
+  }
+
+  /** The {@code vertical} kind from a device: validated and relayed. */
+  public void onPacket(String deviceId, VerticalPacket p) {
+    relay.onPacket(deviceId, p);
+  }
+
+  private Optional<Set<String>> relayParties(String jobId) {
+    Job j = jobs.get(jobId);
+    if (j == null || j.state == State.CONSENT || j.state == State.FAILED) {
+      return Optional.empty();
+    }
+    return Optional.of(Set.copyOf(j.spec.parties()));
+  }
+
+  // ------------------------------------------------------------------ submit and consent
+
+  public synchronized ObjectNode submit(byte[] document) {
+    VerticalSpec spec = VerticalSpec.parse(document);
+    Instant now = clock.instant();
+    Job job = new Job(spec, now.plus(spec.consentTimeout()));
+    if (jobs.putIfAbsent(spec.id(), job) != null || store.job(spec.id()).isPresent()) {
+      throw new IllegalStateException("a job with id '" + spec.id() + "' exists; choose another id");
+    }
+    for (String d : spec.parties()) {
+      job.consent.put(d, "pending");
+      transport.send(d, Kinds.JOB_OFFER, new JobOffer(spec.id(), spec.title(), spec.requester(), spec.purpose(),
+          spec.reads(d), job.consentUntil));
+    }
+    LOG.info("vertical job {} submitted: guest {}, hosts {}", spec.id(), spec.guest().device(),
+        spec.hosts().stream().map(VerticalSpec.Party::device).toList());
+    return view(spec.id()).orElseThrow();
+  }
+
+  /** Whether this feature runs {@code jobId} (consent decisions are routed here then). */
+  public boolean owns(String jobId) {
+    return jobs.containsKey(jobId);
+  }
+
+  public void onConsent(String deviceId, ConsentDecision d) {
+    Job job = jobs.get(d.jobId());
+    if (job == null || !job.consent.containsKey(deviceId)) {
+      throw new WireException(WireException.Reason.INVALID_FIELD, "no vertical job '" + d.jobId() + "' offered to this device");
+    }
+    boolean approved = d.approved();
+    String reason = d.basis();
+    if (approved && !covers(d.reads(), job.spec.reads(deviceId))) {
+      approved = false;
+      reason = "approval does not cover every dataset and column the job reads";
+    }
+    job.consent.put(deviceId, approved ? "approved" : "refused");
+    try {
+      listener.consentRecorded(d.jobId(), deviceId, approved, reason, d.decidedBy(), d.decidedAt());
+    } catch (RuntimeException e) {
+      LOG.error("listener failed for the consent of {} to {}", deviceId, d.jobId(), e);
+    }
+    LOG.info("device {} {} vertical job {} ({})", deviceId, approved ? "approved" : "refused", d.jobId(), reason);
+    boolean ok = approved;
+    worker.execute(() -> safely(d.jobId(), () -> {
+      if (job.state != State.CONSENT) {
+        return;
+      }
+      if (!ok) {
+        fail(job, deviceId + " refused the job: every party must take part in a vertical job");
+      } else if (job.consent.values().stream().allMatch("approved"::equals)) {
+        start(job);
+      }
+    }));
+  }
+
+  private static boolean covers(List<DatasetColumns> approved, List<DatasetColumns> reads) {
+    for (DatasetColumns r : reads) {
+      if (approved.stream().noneMatch(a -> a.dataset().equals(r.dataset()) && a.columns().containsAll(r.columns()))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Fails jobs whose consent window passed; call periodically. */
+  public void tick() {
+    Instant now = clock.instant();
+    for (Job j : jobs.values()) {
+      if (j.state == State.CONSENT && now.isAfter(j.consentUntil)) {
+        worker.execute(() -> safely(j.spec.id(), () -> {
+          if (j.state == State.CONSENT) {
+            fail(j, "not every party consented before " + j.consentUntil);
+          }
+        }));
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------ stages
+
+  private void start(Job job) {
+    VerticalSpec s = job.spec;
+    if (s.reuse()) {
+      startTraining(job);
+      return;
+    }
+    job.state = State.PSI;
+    List<String> hosts = s.hosts().stream().map(VerticalSpec.Party::device).toList();
+    for (String d : s.parties()) {
+      VerticalSpec.Party p = s.party(d);
+      List<String> cols = new ArrayList<>(p.features());
+      if (p.label() != null) {
+        cols.add(p.label());
+      }
+      link.send(s.id(), d, new PsiStage(s.id(), d.equals(s.guest().device()) ? "guest" : "host", s.guest().device(),
+          hosts, p.dataset(), p.idColumn(), cols, s.normalization(), s.mode().name(), s.aligned()));
+    }
+    LOG.info("vertical job {}: PSI started", s.id());
+  }
+
+  private void startTraining(Job job) {
+    VerticalSpec s = job.spec;
+    job.state = State.TRAINING;
+    List<String> hosts = s.hosts().stream().map(VerticalSpec.Party::device).toList();
+    for (String d : s.parties()) {
+      VerticalSpec.Party p = s.party(d);
+      link.send(s.id(), d, new LrStage(s.id(), d.equals(s.guest().device()) ? "guest" : "host", s.guest().device(),
+          hosts, s.aligned(), p.features(), p.label(), s.testFraction(), s.seed()));
+    }
+    job.arbiter = new LrArbiter(VerticalPacket.HUB, s.id(), s.lr(), s.guest().device(), hosts,
+        (to, m) -> link.send(s.id(), to, m), random);
+    job.arbiter.start();
+    LOG.info("vertical job {}: LR training started", s.id());
+  }
+
+  private void onMessage(String jobId, String from, Object m) {
+    Job job = jobs.get(jobId);
+    if (job == null) {
+      return;
+    }
+    if (m instanceof KeyAnnouncement a) {
+      if (!a.party().equals(from)) {
+        throw new WireException(WireException.Reason.INVALID_FIELD, from + " announced a key for " + a.party());
+      }
+      for (String d : job.spec.parties()) {
+        if (!d.equals(from)) {
+          link.send(jobId, d, a);
+        }
+      }
+    } else if (m instanceof StageReport r) {
+      onReport(job, from, r);
+    } else if (m instanceof LrMessages.ScoreResult r) {
+      if (!from.equals(job.spec.guest().device())) {
+        throw new WireException(WireException.Reason.INVALID_FIELD, "only the guest returns scores");
+      }
+      CompletableFuture<double[]> f = job.pendingScores.remove(r.requestId());
+      if (f != null) {
+        f.complete(r.scores());
+      }
+    } else if (m instanceof VerticalMessage v) {
+      if (job.arbiter == null || job.state != State.TRAINING) {
+        throw new WireException(WireException.Reason.INVALID_FIELD, "LR message for job " + jobId + " outside training");
+      }
+      job.arbiter.receive(from, v);
+    } else {
+      LOG.warn("vertical job {}: ignored a {} from {}", jobId, m.getClass().getSimpleName(), from);
+    }
+  }
+
+  private void onReport(Job job, String from, StageReport r) {
+    if (!r.ok()) {
+      if ("score".equals(r.stage())) {
+        job.pendingScores.values().forEach(f -> f.completeExceptionally(new IllegalArgumentException(
+            "party " + from + " could not score: " + r.message())));
+        job.pendingScores.clear();
+        return;
+      }
+      fail(job, "party " + from + " failed stage " + r.stage() + ": " + r.message());
+      return;
+    }
+    job.reports.put(r.stage() + "/" + from, r);
+    List<String> parties = job.spec.parties();
+    switch (r.stage()) {
+      case "psi" -> {
+        if (job.state != State.PSI) {
+          return;
+        }
+        if (job.alignedRows >= 0 && job.alignedRows != r.rows()) {
+          fail(job, "parties found intersections of different sizes (" + job.alignedRows + " and " + r.rows() + ")");
+          return;
+        }
+        job.alignedRows = r.rows();
+        if (parties.stream().allMatch(p -> job.reports.containsKey("psi/" + p))) {
+          LOG.info("vertical job {}: PSI aligned {} rows at every party", job.spec.id(), job.alignedRows);
+          if (job.alignedRows < 2) {
+            fail(job, "the parties have " + job.alignedRows + " ids in common; too few to train");
+          } else {
+            startTraining(job);
+          }
+        }
+      }
+      case "lr" -> {
+        if (r.shareSha256() != null) {
+          job.shares.put(from, r.shareSha256());
+        }
+        if (job.state == State.TRAINING && job.arbiter.done()
+            && parties.stream().allMatch(p -> job.reports.containsKey("lr/" + p))) {
+          job.state = State.TESTING;
+          for (String p : parties) {
+            link.send(job.spec.id(), p, new EvaluateTest(job.spec.id()));
+          }
+        }
+      }
+      case "test" -> {
+        if (job.state == State.TESTING && from.equals(job.spec.guest().device())) {
+          Map<String, Double> m = new TreeMap<>(r.metrics());
+          m.put("test_rows", (double) r.rows());
+          publish(job, m);
+        }
+      }
+      default -> LOG.warn("vertical job {}: unknown stage {} from {}", job.spec.id(), r.stage(), from);
+    }
+  }
+
+  private void publish(Job job, Map<String, Double> metrics) {
+    VerticalSpec s = job.spec;
+    Instant now = clock.instant();
+    List<LrMessages.EpochReport> history = job.arbiter.history();
+    if (!history.isEmpty() && job.arbiter.bestEpoch() >= 0) {
+      LrMessages.EpochReport best = history.stream().filter(h -> h.epoch() == job.arbiter.bestEpoch()).findFirst()
+          .orElse(history.get(history.size() - 1));
+      metrics.put("validation_auc", best.validationAuc());
+      metrics.put("validation_log_loss", best.validationLoss());
+    }
+    // without early stopping the guest reports no epochs; the arbiter's last epoch is the kept one
+    metrics.put("epochs", (double) (history.isEmpty() ? job.arbiter.bestEpoch() + 1 : history.size()));
+    metrics.put("aligned_rows", (double) job.alignedRows);
+    ObjectNode spec = WireCodec.mapper().createObjectNode();
+    spec.put("model", "vertical-lr");
+    spec.put("split", true);
+    spec.put("guest", s.guest().device());
+    spec.put("label", s.guest().label());
+    spec.put("normalization", s.normalization());
+    spec.put("aligned", s.aligned());
+    ObjectNode features = spec.putObject("features");
+    for (String p : s.parties()) {
+      features.set(p, WireCodec.mapper().valueToTree(s.party(p).features()));
+    }
+    spec.set("shares", WireCodec.mapper().valueToTree(job.shares));
+    String specJson = spec.toString();
+    String sha = sha256Hex(specJson.getBytes(StandardCharsets.UTF_8));
+    int version = store.nextModelVersion(s.id());
+    ModelRow m = new ModelRow(s.id() + "-v" + version, s.id(), version, 1, sha, specJson, json(metrics),
+        json(new java.util.TreeSet<>(s.parties())), now, new byte[0]);
+    store.publishModel(m, now);
+    job.metrics = java.util.Collections.unmodifiableMap(new TreeMap<>(metrics));
+    job.modelId = m.modelId();
+    modelToJob.put(m.modelId(), s.id());
+    job.state = State.DONE;
+    try {
+      listener.roundCompleted(new RoundDigest(s.id(), 1, 1, "vertical-lr", s.parties(), job.shares, sha,
+          metrics, Map.of(), Map.of(), now));
+      listener.modelPublished(m);
+    } catch (RuntimeException e) {
+      LOG.error("listener failed for vertical job {}", s.id(), e);
+    }
+    LOG.info("vertical job {} done: model {} test AUC {}", s.id(), m.modelId(), metrics.get("test_auc"));
+  }
+
+  private void fail(Job job, String reason) {
+    if (job.state == State.DONE || job.state == State.FAILED) {
+      return;
+    }
+    List<String> notify = job.state == State.CONSENT ? List.of() : job.spec.parties();
+    job.state = State.FAILED;
+    job.reason = reason;
+    for (String p : notify) {
+      link.send(job.spec.id(), p, new JobEnd(job.spec.id(), "FAILED", reason));
+    }
+    link.forget(job.spec.id());
+    LOG.warn("vertical job {} failed: {}", job.spec.id(), reason);
+  }
+
+  private void safely(String jobId, Runnable r) {
+    try {
+      r.run();
+    } catch (RuntimeException e) {
+      Job j = jobs.get(jobId);
+      LOG.warn("vertical job {}: {}", jobId, e.getMessage());
+      if (j != null && j.state != State.DONE) {
+        fail(j, e.getMessage());
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------ scoring and views
+
+  /** The result of an online score: probabilities in request order and the round-trip time. */
+  public record Scored(String modelId, List<String> ids, double[] probabilities, double latencyMs) {}
+
+  /**
+   * Scores ids online: the hub normalises each id with the job's rule and sends a ScoreRequest to
+   * every party; hosts send their partial scores to the guest (sealed), the guest returns the
+   * probabilities. Throws IllegalArgumentException for an unknown model or an id a party lacks.
+   */
+  public Scored score(String modelId, List<String> rawIds, long timeoutMs) throws Exception {
+    String jobId = modelToJob.get(modelId);
+    if (jobId == null) {
+      throw new java.util.NoSuchElementException("model " + modelId + " is not a live vertical model on this hub");
+    }
+    Job job = jobs.get(jobId);
+    List<String> ids = new ArrayList<>();
+    for (String raw : rawIds) {
+      ids.add(job.spec.normalizer().normalize(raw).orElseThrow(() -> new IllegalArgumentException(
+          "id '" + raw + "' is not valid under the job's normalisation rule " + job.spec.normalization())));
+    }
+    String requestId = "score-" + requests.incrementAndGet();
+    CompletableFuture<double[]> f = new CompletableFuture<>();
+    long t0 = System.nanoTime();
+    job.pendingScores.put(requestId, f);
+    worker.execute(() -> {
+      try {
+        job.arbiter.requestScores(requestId, ids);
+      } catch (RuntimeException e) {
+        f.completeExceptionally(e);
+      }
+    });
+    try {
+      double[] p = f.get(timeoutMs, java.util.concurrent.TimeUnit.MILLISECONDS);
+      return new Scored(modelId, ids, p, (System.nanoTime() - t0) / 1e6);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw e.getCause() instanceof Exception x ? x : e;
+    } finally {
+      job.pendingScores.remove(requestId);
+    }
+  }
+
+  /** A job's public state, or empty. */
+  public Optional<ObjectNode> view(String jobId) {
+    Job j = jobs.get(jobId);
+    if (j == null) {
+      return Optional.empty();
+    }
+    ObjectNode n = WireCodec.mapper().createObjectNode();
+    n.put("id", jobId);
+    n.put("type", "vertical");
+    n.put("state", j.state.name());
+    n.put("reason", j.reason);
+    n.put("consentUntil", j.consentUntil.toString());
+    n.set("consent", WireCodec.mapper().valueToTree(new TreeMap<>(j.consent)));
+    if (j.alignedRows >= 0) {
+      n.put("alignedRows", j.alignedRows);
+    }
+    if (j.arbiter != null) {
+      n.put("epochs", j.arbiter.history().isEmpty() ? j.arbiter.bestEpoch() + 1 : j.arbiter.history().size());
+    }
+    n.set("metrics", WireCodec.mapper().valueToTree(j.metrics));
+    n.put("modelId", j.modelId);
+    n.set("document", j.spec.document());
+    return Optional.of(n);
+  }
+
+  private static String json(Object o) {
+    try {
+      return WireCodec.mapper().writeValueAsString(o);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static String sha256Hex(byte[] b) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    worker.shutdownNow();
+  }
+
+  static Map<String, Object> ordered(Object... kv) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    for (int i = 0; i < kv.length; i += 2) {
+      m.put((String) kv[i], kv[i + 1]);
+    }
+    return m;
+  }
+}

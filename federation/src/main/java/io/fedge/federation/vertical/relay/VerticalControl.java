@@ -1,0 +1,63 @@
+package io.fedge.federation.vertical.relay;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Coordination messages of a vertical job between the hub and the parties (unsealed: the hub is
+ * their reader), carried by the relay like the protocol messages. See docs/vertical.md, "Over
+ * MQTT".
+ */
+public final class VerticalControl {
+  private VerticalControl() {}
+
+  static {
+    for (Class<?> c : VerticalControl.class.getDeclaredClasses()) {
+      VerticalCodec.register(c.getSimpleName(), c);
+    }
+  }
+
+  /** Makes sure the records are registered with the codec. */
+  public static void register() {
+    // the static initialiser did it
+  }
+
+  /**
+   * Hub to each party: run PSI on {@code idColumn} of {@code dataset} and store the aligned rows
+   * ({@code columns}, in intersection order) as the derived dataset {@code aligned}.
+   *
+   * @param role {@code guest} or {@code host}
+   * @param mode {@code BOTH_LEARN} or {@code GUEST_LEARNS}
+   */
+  public record PsiStage(String jobId, String role, String guest, List<String> hosts, String dataset,
+      String idColumn, List<String> columns, String normalization, String mode, String aligned) {}
+
+  /**
+   * Hub to each party: train vertical LR on the aligned dataset {@code aligned}: {@code features}
+   * (and, at the guest, {@code label}); rows whose seeded hash falls under {@code testFraction} are
+   * held out for the test evaluation. The arbiter's {@code Setup} follows.
+   */
+  public record LrStage(String jobId, String role, String guest, List<String> hosts, String aligned,
+      List<String> features, String label, double testFraction, long seed) {}
+
+  /** Hub to each party: evaluate the trained model on the held-out test rows. */
+  public record EvaluateTest(String jobId) {}
+
+  /** Host to guest (sealed): the host's partial scores of the test rows, in aligned order. */
+  public record TestScores(String jobId, double[] scores) {}
+
+  /**
+   * Party to hub: a stage ended.
+   *
+   * @param stage {@code psi}, {@code lr} or {@code test}
+   * @param ok whether it succeeded; {@code message} says why not (no data in it)
+   * @param rows rows of the aligned dataset (psi) or scored (test)
+   * @param metrics test metrics (guest, stage test)
+   * @param shareSha256 SHA-256 of the party's model share (stage lr), a commitment for the registry
+   */
+  public record StageReport(String jobId, String stage, boolean ok, String message, long rows,
+      Map<String, Double> metrics, String shareSha256) {}
+
+  /** Hub to parties: the job is over (done or failed); drop its keys and state. */
+  public record JobEnd(String jobId, String status, String reason) {}
+}
