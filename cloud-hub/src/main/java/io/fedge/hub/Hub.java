@@ -316,8 +316,6 @@ public final class Hub implements Launcher.Program {
         () -> HubCertificates.server(ca, dnsNames(), ipAddresses(), config.tls().httpsLifetime(), clock);
     HubCredential httpCred = httpsIssuer.issue();
     api.mount(new io.fedge.hub.vertical.VerticalRoutes(vertical));
-    KeyPair httpKey = newKey();
-    X509Certificate httpCert = ca.issueServer(httpKey.getPublic(), dnsNames(), ipAddresses(), Duration.ofDays(90));
     HttpServerOptions opts =
         new HttpServerOptions()
             .setSsl(true)
