@@ -295,7 +295,8 @@ public final class Hub implements Launcher.Program {
             new Readiness()
                 .check("started", () -> ready)
                 .check("database", () -> db.inTransaction(c -> c.isValid(2)))
-                .check("broker", broker::isRunning)
+                // with an external broker (broker == null) the MQTT client's connection is the check
+                .check("broker", () -> broker == null || broker.isRunning())
                 .check("mqtt-client", mqtt::isConnected));
     api.mount(ledger.routes(id -> store.findDevice(id).map(d -> !d.revoked()).orElse(false)));
     api.mount(ota.routes(vertx, new OpsAuth(opsToken), id -> mayConnect(store, new Identity(id, Identity.Role.DEVICE))));
