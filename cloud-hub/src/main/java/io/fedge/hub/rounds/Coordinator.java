@@ -682,10 +682,20 @@ public final class Coordinator {
   }
 
   /**
+   * Largest model (in parameters, 4 MiB of doubles) whose global parameters are sent back after a
+   * round for local evaluation. Larger ones would put a second full copy per participant into the
+   * hub's outgoing queue at once; their participants skip local evaluation (docs/rounds-ml.md).
+   */
+  static final int MAX_EVALUATION_PARAMETERS = 512 * 1024;
+
+  /**
    * Tells the attempt's participants it is over; a DONE training round then sends them the new
    * global parameters ({@code global}, transfer {@link RoundIds#globalTransfer}) to evaluate locally.
    */
   private void sendEnd(Attempt a, String status, String reason, String sha, double loss, double[] global) {
+    if (global != null && global.length > MAX_EVALUATION_PARAMETERS) {
+      global = null; // too large to send every participant a second copy: no local evaluation
+    }
     String transfer = global == null ? null : RoundIds.globalTransfer(a.jobId(), a.invite.round(), a.invite.attempt());
     RoundEnd end = new RoundEnd(a.jobId(), a.invite.round(), a.invite.attempt(), status, reason, sha, loss, transfer);
     List<Chunk> params = global == null ? List.of() : Chunks.split(transfer, UpdatePayload.plain(0, 0, global).encode());
