@@ -3,6 +3,7 @@ package io.fedge.provisioning;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.fedge.federation.time.MutableClock;
 import io.fedge.provisioning.ClaimTokens.MintedToken;
 import io.fedge.provisioning.store.AuditEvent;
 import io.fedge.provisioning.store.DeviceRecord;

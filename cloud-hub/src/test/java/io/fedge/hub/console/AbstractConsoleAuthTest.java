@@ -3,6 +3,7 @@ package io.fedge.hub.console;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.fedge.federation.time.MutableClock;
 import io.fedge.hub.api.Principal;
 import io.fedge.hub.api.Role;
 import io.fedge.hub.db.Database;
@@ -14,10 +15,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
@@ -249,33 +248,5 @@ abstract class AbstractConsoleAuthTest {
     assertThat(store.audit(new ConsoleStore.AuditQuery(null, "console_", null, null, null, 100)))
         .as("LIKE wildcards in the filter are taken literally").isEmpty();
     assertThat(store.audit(new ConsoleStore.AuditQuery(null, null, null, null, clock.instant().plusSeconds(1), 100))).isEmpty();
-  }
-
-  /** A clock the test moves by hand. */
-  static final class MutableClock extends Clock {
-    private Instant now;
-
-    MutableClock(Instant start) {
-      this.now = start;
-    }
-
-    void advance(Duration d) {
-      now = now.plus(d);
-    }
-
-    @Override
-    public java.time.ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
   }
 }

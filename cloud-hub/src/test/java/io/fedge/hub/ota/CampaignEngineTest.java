@@ -3,7 +3,7 @@ package io.fedge.hub.ota;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.fedge.hub.MutableClock;
+import io.fedge.federation.time.MutableClock;
 import io.fedge.hub.db.Database;
 import io.fedge.hub.db.Migrations;
 import io.fedge.hub.fleet.DeviceView;
@@ -165,7 +165,7 @@ class CampaignEngineTest {
     String id = engine.create(spec(List.of(100), 1.0, 0.5, nights), "ops").campaign().id();
     assertThat(offered).containsExactly("d-3");
     report(id, "d-3", OtaReport.UPDATED);
-    clock.now = clock.now.plus(Duration.ofHours(6)); // 20:30 in New York
+    clock.advance(Duration.ofHours(6)); // 20:30 in New York
     engine.tick();
     assertThat(offered).hasSize(8);
   }
@@ -179,7 +179,7 @@ class CampaignEngineTest {
       }
     });
     assertThat(engine.view(id).orElseThrow().campaign().state()).isEqualTo(CampaignEngine.RUNNING);
-    clock.now = clock.now.plus(Duration.ofMinutes(11));
+    clock.advance(Duration.ofMinutes(11));
     engine.tick();
     CampaignEngine.View v = engine.view(id).orElseThrow();
     assertThat(v.campaign().state()).isEqualTo(CampaignEngine.COMPLETED);

@@ -3,7 +3,7 @@ package io.fedge.hub.tls;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fedge.hub.MutableClock;
+import io.fedge.federation.time.MutableClock;
 import io.fedge.provisioning.CertificateAuthority;
 import io.fedge.provisioning.store.AuditEvent;
 import java.nio.file.Path;

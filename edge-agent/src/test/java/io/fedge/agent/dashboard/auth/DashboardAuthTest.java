@@ -2,6 +2,7 @@ package io.fedge.agent.dashboard.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fedge.federation.time.MutableClock;
 import io.fedge.provisioning.auth.LockoutPolicy;
 import io.fedge.provisioning.auth.PasswordHasher;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package io.fedge.agent.dashboard.auth;
+package io.fedge.federation.time;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -6,16 +6,23 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock the test moves by hand, so timeouts and lockouts are tested without sleeping. */
-final class MutableClock extends Clock {
+/**
+ * A UTC clock tests move by hand, so timeouts, lockouts, deadlines and renewals are tested without
+ * sleeping. Shared with the other modules' tests through federation's test jar.
+ */
+public final class MutableClock extends Clock {
   private volatile Instant now;
 
-  MutableClock(Instant start) {
+  public MutableClock(Instant start) {
     this.now = start;
   }
 
-  void advance(Duration d) {
+  public void advance(Duration d) {
     now = now.plus(d);
+  }
+
+  public void set(Instant instant) {
+    now = instant;
   }
 
   @Override
