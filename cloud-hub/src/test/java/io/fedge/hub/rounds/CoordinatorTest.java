@@ -10,12 +10,14 @@ import io.fedge.federation.model.Models;
 import io.fedge.federation.model.Scaler;
 import io.fedge.federation.model.Table;
 import io.fedge.federation.rounds.SecAggMessage;
+import io.fedge.federation.time.MutableClock;
 import io.fedge.hub.rounds.RoundRecords.JobState;
 import io.fedge.hub.rounds.RoundRecords.RoundRow;
 import io.fedge.hub.rounds.RoundRecords.RoundState;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,6 +27,11 @@ class CoordinatorTest {
   static final List<Path> BREAST = List.of(DATA.resolve("breast_homo_guest.csv"), DATA.resolve("breast_homo_host.csv"));
 
   @TempDir Path dir;
+  /**
+   * The hub's clock, still unless a test moves it: no phase times out on a slow machine, so each
+   * attempt advances only when its participants answer, as the tests mean it to.
+   */
+  final MutableClock clock = new MutableClock(Instant.now());
 
   static String job(String id, boolean secure, int rounds, String participants, String extra) {
     StringBuilder cols = new StringBuilder("\"y\"");
@@ -40,11 +47,11 @@ class CoordinatorTest {
   }
 
   private InMemoryFederation federation(List<Path> files) throws Exception {
-    return new InMemoryFederation(dir, "jdbc:sqlite:" + dir.resolve("hub.db"), files);
+    return new InMemoryFederation(dir, "jdbc:sqlite:" + dir.resolve("hub.db"), files, clock);
   }
 
   private static void awaitState(InMemoryFederation f, String id, JobState s) {
-    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
+    await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(50))
         .until(() -> f.job(id).state().terminal());
     assertThat(f.job(id).state()).as("job %s: %s", id, f.job(id).reason()).isEqualTo(s);
   }
@@ -117,7 +124,15 @@ class CoordinatorTest {
       }
       ps.append(']');
       f.coordinator.submit(job("dropouts", true, 1, ps.toString(), ",\"quorum\":5,\"pipeline\":[\"train\",\"publish\"]")
-          .replace("\"roundDeadlineSeconds\":20", "\"roundDeadlineSeconds\":6").getBytes(StandardCharsets.UTF_8));
+          .getBytes(StandardCharsets.UTF_8));
+      // with the clock still, advertising, sharing and collecting close only once all ten have answered
+      await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(50)).until(() -> f.coordinator.progress("dropouts")
+          .filter(p -> p.state().equals("UNMASKING") && p.unmasked().size() == 7).isPresent());
+      RoundProgress unmasking = f.coordinator.progress("dropouts").orElseThrow();
+      assertThat(unmasking.uploaded()).hasSize(10);
+      assertThat(unmasking.advertised()).hasSize(10);
+      // the three that vanished never answer: the unmasking deadline passes and the seven survivors suffice
+      clock.set(unmasking.phaseDeadline());
       awaitState(f, "dropouts", JobState.DONE);
       RoundDigest d = f.digests.get(0);
       assertThat(d.participants()).hasSize(10); // all ten masked inputs are in the sum
@@ -147,7 +162,7 @@ class CoordinatorTest {
       // site 2 never gets the round-1 invitation before the kill: only site 1's update is stored
       f.dropDown = (d, m) -> d.equals("d-site2") && m instanceof io.fedge.federation.rounds.RoundInvite i && i.round() == 1;
       f.coordinator.submit(job("restart", false, 2, "[\"d-site1\",\"d-site2\"]", "").getBytes(StandardCharsets.UTF_8));
-      await().atMost(Duration.ofSeconds(30)).until(() -> f.store.updates("restart", 1, 1).size() == 1);
+      await().atMost(Duration.ofSeconds(120)).until(() -> f.store.updates("restart", 1, 1).size() == 1);
       f.killHub();
       f.dropDown = (d, m) -> false;
       f.startHub(); // recovers what the killed hub left open
@@ -163,7 +178,7 @@ class CoordinatorTest {
       f.dropDown = (d, m) -> d.equals("d-site2") && m instanceof SecAggMessage s && s.step() == SecAggMessage.Step.KEY_DIRECTORY;
       f.coordinator.submit(job("restart-sa", true, 1, "[\"d-site1\",\"d-site2\"]", ",\"pipeline\":[\"train\"]")
           .getBytes(StandardCharsets.UTF_8));
-      await().atMost(Duration.ofSeconds(30)).until(() -> f.store.rounds("restart-sa").stream()
+      await().atMost(Duration.ofSeconds(120)).until(() -> f.store.rounds("restart-sa").stream()
           .anyMatch(r -> r.state() == RoundState.SHARING));
       f.killHub();
       f.dropDown = (d, m) -> false;

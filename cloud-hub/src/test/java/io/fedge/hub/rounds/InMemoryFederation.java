@@ -46,6 +46,8 @@ final class InMemoryFederation implements AutoCloseable {
   final CertificateAuthority ca;
   final Map<String, Device> devices = new LinkedHashMap<>();
   final String dbUrl;
+  /** The hub's clock: phases and consent periods end only as it moves. */
+  final Clock clock;
   Database db;
   RoundStore store;
   volatile Coordinator coordinator;
@@ -92,8 +94,18 @@ final class InMemoryFederation implements AutoCloseable {
   }
 
   InMemoryFederation(Path dir, String dbUrl, List<Path> dataFiles) throws Exception {
+    this(dir, dbUrl, dataFiles, Clock.systemUTC());
+  }
+
+  /**
+   * With {@code clock} as the hub's time. A clock the test holds still means no phase and no
+   * consent period ever times out: an attempt moves on only when every participant has answered,
+   * or when the test moves the clock past a deadline.
+   */
+  InMemoryFederation(Path dir, String dbUrl, List<Path> dataFiles, Clock clock) throws Exception {
     this.ca = CertificateAuthority.loadOrCreate(dir.resolve("ca"), Clock.systemUTC());
     this.dbUrl = dbUrl;
+    this.clock = clock;
     int k = 1;
     for (Path f : dataFiles) {
       KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
@@ -119,7 +131,7 @@ final class InMemoryFederation implements AutoCloseable {
     Migrations.migrateToLatest(db);
     store = new RoundStore(db);
     coordinator = new Coordinator(store, this::down, new CaDeviceKeys(ca.root(), devices::containsKey),
-        g -> new ArrayList<>(devices.keySet()), Clock.systemUTC(), new SecureRandom(), new RoundListener() {
+        g -> new ArrayList<>(devices.keySet()), clock, new SecureRandom(), new RoundListener() {
           @Override
           public void roundCompleted(RoundDigest d) {
             digests.add(d);
