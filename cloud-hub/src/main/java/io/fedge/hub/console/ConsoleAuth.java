@@ -143,30 +143,17 @@ public final class ConsoleAuth implements SessionResolver {
     }
     String srcKey = "src:" + source;
     Optional<ConsoleStore.UserRow> account = store.user(username);
-    String userKey = account.map(a -> "user:" + a.username()).orElse(null);
-    Optional<Refused> locked = userKey == null ? lockedOut(srcKey) : lockedOut(userKey, srcKey);
-    if (locked.isPresent()) {
+    LoginThrottle.Check check = throttle.checkPassword(hasher, password,
+        account.map(ConsoleStore.UserRow::passwordHash).orElse(null), srcKey, account.map(a -> "user:" + a.username()).orElse(null));
+    if (check instanceof LoginThrottle.Locked l) {
       audit.accept(AuditEvent.refused(now, username, "console.login", subject(username), "locked", source));
-      return locked.get();
+      return new Refused(429, "locked", LoginThrottle.lockedMessage(l.retryAfter()), l.retryAfter());
     }
-    boolean ok;
-    if (account.isPresent()) {
-      ok = hasher.verify(password, account.get().passwordHash());
-    } else {
-      hasher.burn(password);
-      ok = false;
-    }
-    if (!ok) {
-      Duration lock = throttle.fail(srcKey, Duration.ZERO);
-      if (userKey != null) {
-        lock = throttle.fail(userKey, lock);
-      }
+    if (check instanceof LoginThrottle.Wrong w) {
       audit.accept(AuditEvent.refused(now, username, "console.login", subject(username), "bad_credentials", source));
       LOG.warn("console: failed login from {}", source);
-      return new Refused(403, "bad_credentials", "Wrong user name or password." + LoginThrottle.lockNote(lock), lock);
+      return new Refused(403, "bad_credentials", "Wrong user name or password." + LoginThrottle.lockNote(w.lock()), w.lock());
     }
-    store.clearFailures(srcKey);
-    store.clearFailures(userKey);
     ConsoleStore.UserRow u = account.get();
     if (u.disabled()) {
       audit.accept(AuditEvent.refused(now, username, "console.login", subject(username), "disabled", source));
@@ -290,7 +277,7 @@ public final class ConsoleAuth implements SessionResolver {
     checkPassword(pw);
     Instant now = clock.instant();
     store.setPassword(u.username(), hasher.hash(pw), true, now, null);
-    store.clearFailures("user:" + u.username());
+    store.clear("user:" + u.username());
     audit.accept(AuditEvent.allowed(now, actor, "console.user.password.reset", subject(username), source));
     return pw;
   }
@@ -318,11 +305,6 @@ public final class ConsoleAuth implements SessionResolver {
 
   private static User view(ConsoleStore.UserRow u) {
     return new User(u.username(), u.role(), u.disabled(), u.mustChangePassword(), u.createdAt(), u.createdBy(), u.updatedAt());
-  }
-
-  private Optional<Refused> lockedOut(String... keys) {
-    return throttle.lockedFor(keys).map(wait ->
-        new Refused(429, "locked", "Too many failed attempts. Try again in " + LoginThrottle.human(wait) + ".", wait));
   }
 
   /** 20 characters from a 54-letter alphabet without look-alikes: about 115 bits. */

@@ -241,7 +241,8 @@ public final class ConsoleStore implements LoginThrottle.Counters {
     });
   }
 
-  public void clearFailures(String key) {
+  @Override
+  public void clear(String key) {
     update("DELETE FROM console_login_failures WHERE fail_key = ?", key);
   }
 

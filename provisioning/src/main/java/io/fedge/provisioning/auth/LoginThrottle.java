@@ -28,7 +28,22 @@ public final class LoginThrottle {
     Failures get(String key);
 
     void put(String key, Failures failures, Instant at);
+
+    /** Forgets the key's failures (after a success). */
+    void clear(String key);
   }
+
+  /** What a password checked under the throttle came to. */
+  public sealed interface Check {}
+
+  /** A key is locked for {@code retryAfter} more: the password was not looked at and nothing was counted. */
+  public record Locked(Duration retryAfter) implements Check {}
+
+  /** A wrong password or no such account: a failure counted on every key; {@code lock} is the longest lock earned. */
+  public record Wrong(Duration lock) implements Check {}
+
+  /** The right password: the keys' failures are forgotten. */
+  public record Passed() implements Check {}
 
   private final Counters counters;
   private final LockoutPolicy policy;
@@ -60,6 +75,44 @@ public final class LoginThrottle {
     Duration lock = policy.lockAfter(n);
     counters.put(key, new Failures(n, now.plus(lock)), now);
     return lock.compareTo(soFar) > 0 ? lock : soFar;
+  }
+
+  /**
+   * The login step both the dashboard and the console take: refuses while any of {@code keys} (an
+   * account, a source address; nulls are skipped) is locked, checks {@code password} against
+   * {@code passwordHash} ({@code null} for an account that does not exist: the hasher then spends
+   * the same time, so timing does not tell whether a name exists), then counts the failure on every
+   * key or clears them all.
+   */
+  public Check checkPassword(PasswordHasher hasher, String password, String passwordHash, String... keys) {
+    String[] live = java.util.Arrays.stream(keys).filter(java.util.Objects::nonNull).toArray(String[]::new);
+    Optional<Duration> locked = lockedFor(live);
+    if (locked.isPresent()) {
+      return new Locked(locked.get());
+    }
+    boolean ok;
+    if (passwordHash != null) {
+      ok = hasher.verify(password, passwordHash);
+    } else {
+      hasher.burn(password);
+      ok = false;
+    }
+    if (!ok) {
+      Duration lock = Duration.ZERO;
+      for (String k : live) {
+        lock = fail(k, lock);
+      }
+      return new Wrong(lock);
+    }
+    for (String k : live) {
+      counters.clear(k);
+    }
+    return new Passed();
+  }
+
+  /** "Too many failed attempts. Try again in ...": the refusal of a locked key. */
+  public static String lockedMessage(Duration wait) {
+    return "Too many failed attempts. Try again in " + human(wait) + ".";
   }
 
   /** " Too many failed attempts: locked for ..." or nothing, to append to a refusal. */

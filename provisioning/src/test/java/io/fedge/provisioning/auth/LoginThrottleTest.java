@@ -23,6 +23,11 @@ class LoginThrottleTest {
     public void put(String key, LoginThrottle.Failures f, Instant at) {
       table.put(key, f);
     }
+
+    @Override
+    public void clear(String key) {
+      table.remove(key);
+    }
   };
   private final Instant t0 = Instant.parse("2026-11-23T10:00:00Z");
 
@@ -43,6 +48,24 @@ class LoginThrottleTest {
     assertThat(t.lockedFor("src:other")).isEmpty();
     assertThat(at(t0.plusSeconds(15)).lockedFor("user:a")).contains(Duration.ofSeconds(5));
     assertThat(at(t0.plusSeconds(21)).lockedFor("user:a")).isEmpty();
+  }
+
+  @Test
+  void aPasswordCheckCountsFailuresOnEveryKeyRefusesWhileLockedAndClearsOnSuccess() {
+    PasswordHasher hasher = new PasswordHasher(10_000, new SecureRandom());
+    String hash = hasher.hash("right password");
+    LoginThrottle t = at(t0);
+    assertThat(t.checkPassword(hasher, "wrong", hash, "src:x", "user:a")).isEqualTo(new LoginThrottle.Wrong(Duration.ZERO));
+    assertThat(t.checkPassword(hasher, "wrong", null, "src:x", null)).as("no such account: the source still counts")
+        .isEqualTo(new LoginThrottle.Wrong(Duration.ofSeconds(10)));
+    assertThat(table).containsOnlyKeys("src:x", "user:a");
+    assertThat(t.checkPassword(hasher, "right password", hash, "src:x", "user:a"))
+        .as("locked: even the right password is not looked at").isEqualTo(new LoginThrottle.Locked(Duration.ofSeconds(10)));
+    assertThat(table.get("src:x").count()).isEqualTo(2);
+    assertThat(at(t0.plusSeconds(10)).checkPassword(hasher, "right password", hash, "src:x", "user:a"))
+        .isEqualTo(new LoginThrottle.Passed());
+    assertThat(table).isEmpty();
+    assertThat(LoginThrottle.lockedMessage(Duration.ofSeconds(10))).isEqualTo("Too many failed attempts. Try again in 10 seconds.");
   }
 
   @Test

@@ -1,5 +1,7 @@
 package io.fedge.agent.dashboard.auth;
 
+import io.fedge.provisioning.auth.LoginThrottle;
+import io.fedge.provisioning.auth.LoginThrottle.Failures;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -17,14 +19,10 @@ import java.util.Optional;
  * failure counters for the lockout. Everything survives a restart; every change is one transaction.
  * Thread-safe (one connection, synchronized).
  */
-final class AuthStore implements AutoCloseable {
+final class AuthStore implements AutoCloseable, LoginThrottle.Counters {
   record Pairing(String codeHash, Instant createdAt, Instant spentAt) {}
 
   record Account(String username, String passwordHash, Instant createdAt) {}
-
-  record Failures(int count, Instant lockedUntil) {
-    static final Failures NONE = new Failures(0, Instant.EPOCH);
-  }
 
   record SessionRow(String idHash, String username, String csrfToken, Instant createdAt, Instant lastSeen) {}
 
@@ -103,12 +101,14 @@ final class AuthStore implements AutoCloseable {
         rs -> new Account(rs.getString(1), rs.getString(2), Instant.ofEpochMilli(rs.getLong(3))));
   }
 
-  synchronized Failures failures(String key) {
+  @Override
+  public synchronized Failures get(String key) {
     return query("SELECT count, locked_until FROM failure WHERE key = ?", ps -> ps.setString(1, key),
         rs -> new Failures(rs.getInt(1), Instant.ofEpochMilli(rs.getLong(2)))).orElse(Failures.NONE);
   }
 
-  synchronized void putFailures(String key, Failures f, Instant at) {
+  @Override
+  public synchronized void put(String key, Failures f, Instant at) {
     update("INSERT INTO failure (key, count, locked_until, last_at) VALUES (?, ?, ?, ?)"
         + " ON CONFLICT(key) DO UPDATE SET count = excluded.count, locked_until = excluded.locked_until, last_at = excluded.last_at",
         ps -> {
@@ -119,7 +119,8 @@ final class AuthStore implements AutoCloseable {
         });
   }
 
-  synchronized void clearFailures(String key) {
+  @Override
+  public synchronized void clear(String key) {
     update("DELETE FROM failure WHERE key = ?", ps -> ps.setString(1, key));
   }
 

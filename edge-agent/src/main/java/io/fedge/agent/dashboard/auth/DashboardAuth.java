@@ -81,18 +81,7 @@ public final class DashboardAuth implements AutoCloseable {
     this.clock = clock;
     this.random = random;
     this.hasher = new PasswordHasher(settings.pbkdf2Iterations(), random);
-    this.throttle = new LoginThrottle(new LoginThrottle.Counters() {
-      @Override
-      public LoginThrottle.Failures get(String key) {
-        AuthStore.Failures f = store.failures(key);
-        return new LoginThrottle.Failures(f.count(), f.lockedUntil());
-      }
-
-      @Override
-      public void put(String key, LoginThrottle.Failures f, Instant at) {
-        store.putFailures(key, new AuthStore.Failures(f.count(), f.lockedUntil()), at);
-      }
-    }, settings.lockout(), clock);
+    this.throttle = new LoginThrottle(store, settings.lockout(), clock);
   }
 
   /**
@@ -159,8 +148,8 @@ public final class DashboardAuth implements AutoCloseable {
     if (!store.completePairing(username, hasher.hash(password), clock.instant())) {
       return new Refused(409, "This appliance was paired a moment ago. Log in with the admin password.", Duration.ZERO);
     }
-    store.clearFailures("pair");
-    store.clearFailures(srcKey);
+    store.clear("pair");
+    store.clear(srcKey);
     try {
       Files.deleteIfExists(pairingFile);
     } catch (IOException e) {
@@ -179,28 +168,15 @@ public final class DashboardAuth implements AutoCloseable {
     }
     String srcKey = "src:" + source;
     Optional<AuthStore.Account> account = store.account(username);
-    String userKey = account.map(a -> "user:" + a.username()).orElse(null);
-    Optional<Refused> locked = userKey == null ? lockedOut(srcKey) : lockedOut(userKey, srcKey);
-    if (locked.isPresent()) {
-      return locked.get();
+    LoginThrottle.Check check = throttle.checkPassword(hasher, password,
+        account.map(AuthStore.Account::passwordHash).orElse(null), srcKey, account.map(a -> "user:" + a.username()).orElse(null));
+    if (check instanceof LoginThrottle.Locked l) {
+      return new Refused(429, LoginThrottle.lockedMessage(l.retryAfter()), l.retryAfter());
     }
-    boolean ok;
-    if (account.isPresent()) {
-      ok = hasher.verify(password, account.get().passwordHash());
-    } else {
-      hasher.burn(password);
-      ok = false;
-    }
-    if (!ok) {
-      Duration lock = fail(srcKey, Duration.ZERO);
-      if (userKey != null) {
-        lock = fail(userKey, lock);
-      }
+    if (check instanceof LoginThrottle.Wrong w) {
       LOG.warn("dashboard: failed login from {}", source);
-      return new Refused(403, "Wrong user name or password." + lockNote(lock), lock);
+      return new Refused(403, "Wrong user name or password." + lockNote(w.lock()), w.lock());
     }
-    store.clearFailures(srcKey);
-    store.clearFailures(userKey);
     LOG.info("dashboard: '{}' logged in from {}", username, source);
     return newSession(username);
   }
@@ -266,8 +242,7 @@ public final class DashboardAuth implements AutoCloseable {
   }
 
   private Optional<Refused> lockedOut(String... keys) {
-    return throttle.lockedFor(keys)
-        .map(wait -> new Refused(429, "Too many failed attempts. Try again in " + LoginThrottle.human(wait) + ".", wait));
+    return throttle.lockedFor(keys).map(wait -> new Refused(429, LoginThrottle.lockedMessage(wait), wait));
   }
 
   /** Counts a failure on {@code key}; returns the longer of its lock and {@code soFar}. */
