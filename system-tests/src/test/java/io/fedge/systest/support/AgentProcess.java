@@ -74,13 +74,13 @@ public final class AgentProcess extends JavaProcess {
       throw new IllegalStateException(e);
     }
     launch();
-    Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+    Instant deadline = Instant.now().plus(HubProcess.READY_WITHIN);
     while (!Files.exists(run)) {
       if (!isAlive()) {
         throw new IllegalStateException(name() + " exited during boot:\n" + logTail());
       }
       if (Instant.now().isAfter(deadline)) {
-        throw new IllegalStateException(name() + " dashboard not up within 60 s:\n" + logTail());
+        throw new IllegalStateException(name() + " dashboard not up within " + HubProcess.READY_WITHIN.toSeconds() + " s:\n" + logTail());
       }
       HubProcess.sleep(100);
     }

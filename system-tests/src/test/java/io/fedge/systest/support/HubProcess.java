@@ -15,6 +15,8 @@ import java.util.Map;
 public final class HubProcess extends JavaProcess {
   public static final String OPS_TOKEN = "systest-ops-token-0123456789abcdef";
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** How long a (re)start may take: a JVM with the broker needs far more on a loaded 2-core machine than on a quiet one. */
+  static final Duration READY_WITHIN = Duration.ofSeconds(180);
 
   private final Path dataDir;
   private final int httpPort;
@@ -65,13 +67,13 @@ public final class HubProcess extends JavaProcess {
       throw new IllegalStateException(e);
     }
     launch();
-    Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+    Instant deadline = Instant.now().plus(READY_WITHIN);
     while (!Files.exists(ready)) {
       if (!isAlive()) {
         throw new IllegalStateException("hub exited during start:\n" + logTail());
       }
       if (Instant.now().isAfter(deadline)) {
-        throw new IllegalStateException("hub not ready within 60 s:\n" + logTail());
+        throw new IllegalStateException("hub not ready within " + READY_WITHIN.toSeconds() + " s:\n" + logTail());
       }
       sleep(100);
     }
