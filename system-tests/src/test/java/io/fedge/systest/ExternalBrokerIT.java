@@ -108,9 +108,9 @@ class ExternalBrokerIT {
     // The enrollment response told it the external broker's address: Mosquitto has it, by its certificate's id.
     assertThat(log()).contains("as " + id + " (p5");
     // Heartbeats (every 2 s) travel agent -> Mosquitto -> hub: the device is online and its last-seen time moves.
-    await().atMost(Duration.ofSeconds(15)).until(() -> ops.device(id).path("online").asBoolean());
+    await().atMost(Duration.ofSeconds(60)).until(() -> ops.device(id).path("online").asBoolean());
     String seen = ops.device(id).path("lastSeen").asText();
-    await().atMost(Duration.ofSeconds(15)).until(() -> !ops.device(id).path("lastSeen").asText().equals(seen));
+    await().atMost(Duration.ofSeconds(60)).until(() -> !ops.device(id).path("lastSeen").asText().equals(seen));
 
     // Another device: its own event reaches the hub; its event forged on the agent's topic is refused.
     DeviceCredentials other = DeviceClients.enroll(ops, "ext-dealers");
@@ -124,7 +124,7 @@ class ExternalBrokerIT {
       v.setCallback(collecting(toVictim));
       assertThat(publishReason(c, Topics.up(other.deviceId(), Kinds.EVENT), event(other.deviceId(), "ext.own")))
           .isLessThan(0x80);
-      await().atMost(Duration.ofSeconds(10)).until(() -> eventNames(ops, other.deviceId()).contains("ext.own"));
+      await().atMost(Duration.ofSeconds(30)).until(() -> eventNames(ops, other.deviceId()).contains("ext.own"));
       assertThat(publishReason(c, Topics.up(id, Kinds.EVENT), event(id, "ext.forged"))).isGreaterThanOrEqualTo(0x80);
       // Mosquitto grants SUBSCRIBE to any filter and applies the read rules to each delivered message:
       // the hub's answer on the victim's downlink reaches the victim only.
@@ -133,7 +133,7 @@ class ExternalBrokerIT {
       v.subscribe(Topics.downFilter(victim.deviceId()), 1).waitForCompletion(5_000);
       v.publish(Topics.up(victim.deviceId(), Kinds.EVENT), "not an envelope".getBytes(), 1, false)
           .waitForCompletion(5_000);
-      await("hub's error reply to the victim").atMost(Duration.ofSeconds(10))
+      await("hub's error reply to the victim").atMost(Duration.ofSeconds(30))
           .until(() -> toVictim.contains(Topics.down(victim.deviceId(), Kinds.ERROR)));
       Thread.sleep(1_000);
       // Through "+", it still receives its own downlink (its event's ledger receipt), nothing else.
@@ -155,7 +155,7 @@ class ExternalBrokerIT {
     // Revocation: the hub rewrites the CRL, has Mosquitto reread it and kicks the device through dynamic security.
     OpsClient.Response r = ops.post("/api/v1/devices/" + id + "/revoke", Map.of("reason", "appliance stolen"));
     assertThat(r.status()).as(r.toString()).isEqualTo(200);
-    await("agent disconnected").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100))
+    await("agent disconnected").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
         .until(() -> !"CONNECTED".equals(agent.connection()));
     long until = System.currentTimeMillis() + 8_000;
     while (System.currentTimeMillis() < until) {

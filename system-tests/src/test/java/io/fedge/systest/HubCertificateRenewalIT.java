@@ -101,7 +101,7 @@ class HubCertificateRenewalIT {
    * having presented its current one.
    */
   private void servesCurrentCertificates(OpsClient ops, DeviceCredentials device) {
-    await("HTTPS presents the current certificate").atMost(Duration.ofSeconds(5))
+    await("HTTPS presents the current certificate").atMost(Duration.ofSeconds(30))
         .until(() -> httpsSerial().equals(certificates(ops).get("https").path("serial").asText()));
     await("broker presents the current certificate").atMost(Duration.ofSeconds(20))
         .until(() -> brokerSerial(device).equals(certificates(ops).get("broker").path("serial").asText()));

@@ -39,13 +39,13 @@ class RevocationIT {
     agent = AgentProcess.start("revoke-agent", dir.resolve("agent"), ops.mintClaimBundle("dealers-east", 3600), Map.of());
     await().atMost(Duration.ofSeconds(60)).until(() -> "CONNECTED".equals(agent.connection()));
     String id = agent.deviceId();
-    await().atMost(Duration.ofSeconds(10)).until(() -> ops.device(id).path("online").asBoolean());
+    await().atMost(Duration.ofSeconds(30)).until(() -> ops.device(id).path("online").asBoolean());
 
     long t0 = System.nanoTime();
     OpsClient.Response r = ops.post("/api/v1/devices/" + id + "/revoke", Map.of("reason", "appliance stolen"));
     assertThat(r.status()).as(r.toString()).isEqualTo(200);
     await("agent disconnected")
-        .atMost(Duration.ofSeconds(5))
+        .atMost(Duration.ofSeconds(30))
         .pollInterval(Duration.ofMillis(100))
         .until(() -> !"CONNECTED".equals(agent.connection()) && !ops.device(id).path("online").asBoolean());
     long millis = (System.nanoTime() - t0) / 1_000_000;

@@ -66,7 +66,7 @@ class TopicIsolationIT {
     own.publish(Topics.up(a.deviceId(), Kinds.EVENT), event(a.deviceId(), "acl.own"), 1, false).waitForCompletion(5_000);
     own.disconnect().waitForCompletion(5_000);
     own.close();
-    await().atMost(Duration.ofSeconds(10)).until(() -> eventNames(a.deviceId()).contains("acl.own"));
+    await().atMost(Duration.ofSeconds(30)).until(() -> eventNames(a.deviceId()).contains("acl.own"));
 
     // A forges B's event on B's topic: the broker refuses it and the hub never records it.
     MqttAsyncClient forger = DeviceClients.connect(hub.mqttPort(), a);
