@@ -10,6 +10,7 @@ import io.fedge.hub.api.Principal;
 import io.fedge.hub.api.Role;
 import io.fedge.hub.api.SessionResolver;
 import io.fedge.hub.fleet.FleetStore;
+import io.fedge.provisioning.auth.BrowserHeaders;
 import io.fedge.provisioning.store.AuditEvent;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.Cookie;
@@ -36,10 +37,6 @@ import java.util.Properties;
  * in {@link ConsoleAuth} and {@link ConsoleStore}.
  */
 public final class ConsoleRoutes implements ApiRoutes {
-  static final String CSP =
-      "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self';"
-          + " form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
-
   private final ConsoleAuth auth;
   private final ConsoleStore store;
   private final FleetStore fleet;
@@ -221,14 +218,7 @@ public final class ConsoleRoutes implements ApiRoutes {
   // ---- plumbing
 
   private static void securityHeaders(RoutingContext ctx) {
-    var h = ctx.response().headers();
-    h.set("Content-Security-Policy", CSP);
-    h.set("X-Frame-Options", "DENY");
-    h.set("X-Content-Type-Options", "nosniff");
-    h.set("Referrer-Policy", "no-referrer");
-    h.set("Cross-Origin-Opener-Policy", "same-origin");
-    h.set("Strict-Transport-Security", "max-age=31536000");
-    h.set("Cache-Control", "no-cache");
+    BrowserHeaders.apply(ctx.response().headers()::set, true, "no-cache"); // the hub serves HTTPS only
     ctx.next();
   }
 
