@@ -76,13 +76,17 @@ class OpsConsolePagesIT {
   void jobLedgerModelAndCampaignPagesShowTheLiveHubAndVerifyAProofInTheBrowser() throws Exception {
     hub = HubProcess.start("console-pages-hub", dir.resolve("hub"), Map.of("ota.tick", "PT0.2S"));
     OpsClient ops = hub.ops();
+    long booting = System.nanoTime();
     List<String> ids = FederatedRoundsIT.startAgents(dir, "console-agent-", ops,
         List.of(FederatedRoundsIT.FATE.resolve("breast_homo_guest.csv"), FederatedRoundsIT.FATE.resolve("breast_homo_host.csv"),
             FederatedRoundsIT.FATE.resolve("breast_homo_guest.csv")), agents);
     startBrowserAndSignIn(ops);
 
     // ---- jobs: a round waits for an agent that is gone, then the job completes
-    ObjectNode job = FederatedRoundsIT.job("console-lr", ids, false, 2, 12, 2);
+    // rounds stay open long enough for the page to show the gone agent waiting: 12 s on a quiet
+    // machine, as long as an agent took to boot on a loaded one
+    int deadline = (int) Math.max(12, Duration.ofNanos(System.nanoTime() - booting).toSeconds() / ids.size());
+    ObjectNode job = FederatedRoundsIT.job("console-lr", ids, false, 2, deadline, 2);
     job.set("validation", FederatedRoundsIT.JSON.valueToTree(Map.of("path", FederatedRoundsIT.FATE.resolve("breast_homo_test.csv").toString())));
     assertThat(ops.post("/api/v1/jobs", job).status()).as("job accepted").isEqualTo(201);
     await("the job running").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
@@ -99,7 +103,7 @@ class OpsConsolePagesIT {
     assertThat(text("live-counts")).contains("3 invited");
     shot("ops-jobs-live-round", "job-live");
 
-    await("the job done").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500))
+    await("the job done").atMost(Duration.ofMinutes(3).plusSeconds(3L * deadline)).pollInterval(Duration.ofMillis(500))
         .until(() -> !List.of("CONSENT", "RUNNING").contains(ops.get("/api/v1/jobs/console-lr").body().path("state").asText()));
     JsonNode done = ops.get("/api/v1/jobs/console-lr").body();
     assertThat(done.path("state").asText()).as(done.toString()).isEqualTo("DONE");
