@@ -158,9 +158,13 @@ class FederatedRoundsIT {
     hub = HubProcess.start("rounds-hub", dir.resolve("hub"), Map.of());
     OpsClient ops = hub.ops();
     List<Path> parties = List.of(FATE.resolve("breast_homo_guest.csv"), FATE.resolve("breast_homo_host.csv"));
+    long booting = System.nanoTime();
     List<String> ids = startAgents(ops, parties);
-    assertThat(ops.post("/api/v1/jobs", job("breast-lr", ids, true, 5, 60, 2)).status()).isEqualTo(201);
-    JsonNode job = awaitJob(ops, "breast-lr", Duration.ofMinutes(4));
+    // a secure round splits its deadline into four phases (advertise ends at a quarter): twice the
+    // plain deadline, 60 s at least, so a slow machine's agents never miss a phase and force a retry
+    int deadline = Math.max(60, 2 * roundDeadlineSeconds(Duration.ofNanos(System.nanoTime() - booting), parties.size()));
+    assertThat(ops.post("/api/v1/jobs", job("breast-lr", ids, true, 5, deadline, 2)).status()).isEqualTo(201);
+    JsonNode job = awaitJob(ops, "breast-lr", Duration.ofMinutes(4).plusSeconds(deadline));
     assertThat(job.path("state").asText()).as(job.toString()).isEqualTo("DONE");
     JsonNode model = ops.get("/api/v1/models/" + job.path("modelId").asText()).body();
     double[] params = download(job.path("modelId").asText());
@@ -203,7 +207,7 @@ class FederatedRoundsIT {
   }
 
   /**
-   * A round deadline for the kill test that a restarted agent's boot fits in with room to train: the
+   * A round deadline that a restarted agent's boot fits in with room to train: the
    * agents' first boot shows how fast this machine is now (about 5 s an agent when quiet, 30 s and
    * more under heavy load). 25 s at least; a quiet run never waits for it, every round completes
    * when its last participant answers.
