@@ -176,6 +176,60 @@ class VerticalFederationIT {
     // an id outside the intersection cannot be scored
     String outside = gRows.keySet().stream().filter(id -> !known.contains(id)).findFirst().orElseThrow();
     assertThat(ops.post("/api/v1/models/" + modelId + "/score", Map.of("id", outside)).status()).isEqualTo(422);
+
+    // durability: the hub and the host restart; the finished job keeps its metrics, and online scoring
+    // works again (the parties reload their kept shares from disk in a scoring session)
+    double before = scored.body().path("probability").asDouble();
+    hub = hub.restart();
+    agents.set(1, agents.get(1).restart());
+    OpsClient ops2 = hub.ops();
+    JsonNode restored = ops2.get("/api/v1/vertical-jobs/breast-vlr").body();
+    assertThat(restored.path("state").asText()).as(restored.toString()).isEqualTo("DONE");
+    assertThat(restored.path("modelId").asText()).isEqualTo(modelId);
+    assertThat(restored.path("metrics").path("test_auc").asDouble()).isEqualTo(vertical);
+    assertThat(restored.path("alignedRows").asInt()).isEqualTo(known.size());
+    await("agents online after the restart").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(300)).until(() -> {
+      int n = 0;
+      for (JsonNode d : ops2.devices()) {
+        n += d.path("online").asBoolean() ? 1 : 0;
+      }
+      return n == 2;
+    });
+    OpsClient.Response again = ops2.post("/api/v1/models/" + modelId + "/score", Map.of("id", row));
+    assertThat(again.status()).as(again.body().toString()).isEqualTo(200);
+    assertThat(again.body().path("probability").asDouble()).isCloseTo(before, org.assertj.core.data.Offset.offset(1e-12));
+    assertThat(Files.getPosixFilePermissions(agents.get(1).dataDir().resolve("state").resolve("vertical")
+        .resolve("breast-vlr.lr-share.json"))).containsExactlyInAnyOrder(java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+        java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+
+    // psi.reuse: a second job trains on the aligned dataset of the first without running PSI
+    ObjectNode reuse = job.deepCopy();
+    reuse.put("id", "breast-vlr-reuse");
+    reuse.set("psi", JSON.valueToTree(Map.of("reuse", true, "aligned", "breast_aligned")));
+    reuse.set("model", JSON.valueToTree(Map.of("type", "lr", "maxEpochs", 5, "batchSize", 32, "learningRate", 0.05,
+        "validationFraction", 0.0, "patience", 1)));
+    OpsClient.Response missing = ops2.post("/api/v1/vertical-jobs", reuse.deepCopy().set("psi",
+        JSON.valueToTree(Map.of("reuse", true, "aligned", "other_aligned"))));
+    assertThat(missing.status()).isEqualTo(400);
+    assertThat(missing.body().toString()).contains("no vertical job of this hub aligned a dataset of that name");
+    ObjectNode swapped = reuse.deepCopy();
+    swapped.put("id", "breast-vlr-swapped");
+    ((ObjectNode) swapped.get("guest")).put("device", host);
+    ((ObjectNode) swapped.get("hosts").get(0)).put("device", guest);
+    OpsClient.Response other = ops2.post("/api/v1/vertical-jobs", swapped);
+    assertThat(other.status()).isEqualTo(400);
+    assertThat(other.body().toString()).contains("was aligned by job breast-vlr");
+    OpsClient.Response reused = ops2.post("/api/v1/vertical-jobs", reuse);
+    assertThat(reused.status()).as(reused.body().toString()).isEqualTo(201);
+    await("reuse job over").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500)).until(() -> {
+      String st = ops2.get("/api/v1/vertical-jobs/breast-vlr-reuse").body().path("state").asText();
+      return st.equals("DONE") || st.equals("FAILED");
+    });
+    JsonNode reuseDone = ops2.get("/api/v1/vertical-jobs/breast-vlr-reuse").body();
+    assertThat(reuseDone.path("state").asText()).as(reuseDone.toString()).isEqualTo("DONE");
+    assertThat(reuseDone.has("alignedRows")).as("no PSI ran").isFalse();
+    assertThat(reuseDone.path("metrics").path("test_rows").asInt()).isEqualTo(testX.size());
+    assertThat(reuseDone.path("metrics").path("test_auc").asDouble()).isGreaterThan(0.9);
   }
 
   private static LrModelShare share(AgentProcess a, String job) throws Exception {

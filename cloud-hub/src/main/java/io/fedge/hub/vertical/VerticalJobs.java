@@ -80,6 +80,9 @@ public final class VerticalJobs implements AutoCloseable {
   private final Map<String, Job> jobs = new ConcurrentHashMap<>();
   private final Map<String, String> modelToJob = new ConcurrentHashMap<>();
   private final AtomicLong requests = new AtomicLong();
+  /** Fresh relay streams of restored jobs (scoring sessions after a restart) -> their job. */
+  private final Map<String, Job> sessions = new ConcurrentHashMap<>();
+  private volatile VerticalStore persisted;
   private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
     Thread t = new Thread(r, "vertical-hub");
     t.setDaemon(true);
@@ -92,7 +95,7 @@ public final class VerticalJobs implements AutoCloseable {
     volatile String reason;
     final Instant consentUntil;
     final Map<String, String> consent = new ConcurrentHashMap<>();
-    final Map<String, StageReport> reports = new HashMap<>();
+    final Map<String, StageReport> reports = new ConcurrentHashMap<>();
     final Map<String, String> shares = new TreeMap<>();
     LrArbiter arbiter;
     long alignedRows = -1;
@@ -100,6 +103,9 @@ public final class VerticalJobs implements AutoCloseable {
     volatile Map<String, Double> metrics = Map.of();
     String modelId;
     final Map<String, CompletableFuture<double[]>> pendingScores = new ConcurrentHashMap<>();
+    Instant createdAt = Instant.EPOCH;
+    String savedMark;
+    String scoringSession;
 
     Job(VerticalSpec spec, Instant consentUntil) {
       this.spec = spec;
@@ -128,6 +134,9 @@ public final class VerticalJobs implements AutoCloseable {
 
   private Optional<Set<String>> relayParties(String jobId) {
     Job j = jobs.get(jobId);
+    if (j == null) {
+      j = sessions.get(jobId);
+    }
     if (j == null || j.state == State.CONSENT || j.state == State.FAILED) {
       return Optional.empty();
     }
@@ -140,9 +149,16 @@ public final class VerticalJobs implements AutoCloseable {
     VerticalSpec spec = VerticalSpec.parse(document);
     Instant now = clock.instant();
     Job job = new Job(spec, now.plus(spec.consentTimeout()));
-    if (jobs.putIfAbsent(spec.id(), job) != null || store.job(spec.id()).isPresent()) {
+    job.createdAt = now;
+    if (jobs.containsKey(spec.id()) || store.job(spec.id()).isPresent()) {
       throw new IllegalStateException("a job with id '" + spec.id() + "' exists; choose another id");
     }
+    if (spec.reuse()) {
+      AlignedDatasets.checkReuse(spec, jobs.values().stream().filter(j -> !j.spec.reuse()
+          && j.spec.parties().stream().allMatch(p -> j.reports.containsKey("psi/" + p))).map(j -> j.spec).toList());
+    }
+    jobs.put(spec.id(), job);
+    save(job);
     for (String d : spec.parties()) {
       job.consent.put(d, "pending");
       transport.send(d, Kinds.JOB_OFFER, new JobOffer(spec.id(), spec.title(), spec.requester(), spec.purpose(),
@@ -200,6 +216,9 @@ public final class VerticalJobs implements AutoCloseable {
 
   /** Fails jobs whose consent window passed; call periodically. */
   public void tick() {
+    if (!restartNotices.isEmpty()) {
+      worker.execute(this::sendRestartNotices);
+    }
     Instant now = clock.instant();
     for (Job j : jobs.values()) {
       if (j.state == State.CONSENT && now.isAfter(j.consentUntil)) {
@@ -251,6 +270,9 @@ public final class VerticalJobs implements AutoCloseable {
 
   private void onMessage(String jobId, String from, Object m) {
     Job job = jobs.get(jobId);
+    if (job == null) {
+      job = sessions.get(jobId);
+    }
     if (job == null) {
       return;
     }
@@ -406,7 +428,106 @@ public final class VerticalJobs implements AutoCloseable {
       if (j != null && j.state != State.DONE) {
         fail(j, e.getMessage());
       }
+    } finally {
+      Job j = jobs.get(jobId);
+      if (j != null) {
+        save(j);
+      }
     }
+  }
+
+  // ------------------------------------------------------------------ durability (VerticalStore)
+
+  /**
+   * Keeps vertical jobs in {@code store} from now on and restores the stored ones: finished jobs
+   * are listed again and their models can be scored (through a scoring session, the parties reload
+   * their kept shares); jobs that were running are FAILED ("hub restarted during stage X") and
+   * their parties told {@code JobEnd} at the first {@link #tick}. Call once, before traffic.
+   */
+  public void persistTo(VerticalStore store) {
+    for (VerticalStore.Row r : store.all()) {
+      VerticalSpec spec = VerticalSpec.parse(r.document().getBytes(StandardCharsets.UTF_8));
+      Job j = new Job(spec, r.consentUntil());
+      j.state = State.valueOf(r.state());
+      j.reason = r.reason();
+      j.consent.putAll(r.consent());
+      j.reports.putAll(r.reports());
+      j.shares.putAll(r.shares());
+      j.alignedRows = r.alignedRows();
+      j.metrics = java.util.Collections.unmodifiableMap(new TreeMap<>(r.metrics()));
+      j.modelId = r.modelId();
+      j.createdAt = r.createdAt();
+      jobs.put(spec.id(), j);
+      if (j.modelId != null && j.state == State.DONE) {
+        modelToJob.put(j.modelId, spec.id());
+      }
+      if (j.state != State.DONE && j.state != State.FAILED) {
+        String stage = j.state.name();
+        boolean started = j.state != State.CONSENT;
+        j.state = State.FAILED;
+        j.reason = "hub restarted during stage " + stage;
+        if (started) {
+          restartNotices.add(j);
+        }
+        LOG.warn("vertical job {} failed: {}", spec.id(), j.reason);
+      }
+    }
+    this.persisted = store;
+    jobs.values().forEach(this::save);
+    LOG.info("vertical jobs restored: {}", jobs.size());
+  }
+
+  private final java.util.Queue<Job> restartNotices = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+  /** JobEnd to the parties of a job failed by a restart, on a fresh stream: the job's own is gone with the hub. */
+  private void sendRestartNotices() {
+    for (Job j; (j = restartNotices.poll()) != null; ) {
+      for (String p : j.spec.parties()) {
+        link.send(freshStream(), p, new JobEnd(j.spec.id(), "FAILED", j.reason));
+      }
+    }
+  }
+
+  private String freshStream() {
+    byte[] b = new byte[8];
+    random.nextBytes(b);
+    return "session-" + HexFormat.of().formatHex(b);
+  }
+
+  private void save(Job j) {
+    VerticalStore st = persisted;
+    if (st == null) {
+      return;
+    }
+    String mark = j.state + "|" + j.reason + "|" + j.consent + "|" + j.reports.keySet() + "|" + j.modelId + "|" + j.alignedRows;
+    if (mark.equals(j.savedMark)) {
+      return;
+    }
+    try {
+      st.save(new VerticalStore.Row(j.spec.id(), j.spec.document().toString(), j.state.name(), j.reason, j.consentUntil,
+          new TreeMap<>(j.consent), j.alignedRows, new TreeMap<>(j.reports), new TreeMap<>(j.shares), j.metrics,
+          j.modelId, j.createdAt, clock.instant()));
+      j.savedMark = mark;
+    } catch (RuntimeException e) {
+      LOG.error("vertical job {}: cannot store its state", j.spec.id(), e);
+    }
+  }
+
+  /** A scoring session for a job restored after a restart: a fresh stream on which every party reloads its share. */
+  private String scoringSession(Job job) {
+    if (job.scoringSession == null) {
+      VerticalSpec s = job.spec;
+      String session = freshStream();
+      List<String> hosts = s.hosts().stream().map(VerticalSpec.Party::device).toList();
+      sessions.put(session, job);
+      for (String d : s.parties()) {
+        VerticalSpec.Party p = s.party(d);
+        link.send(session, d, new VerticalControl.ScoringSession(session, s.id(), d.equals(s.guest().device())
+            ? "guest" : "host", s.guest().device(), hosts, s.aligned(), p.features(), p.label(), job.shares.get(d)));
+      }
+      job.scoringSession = session;
+    }
+    return job.scoringSession;
   }
 
   // ------------------------------------------------------------------ scoring and views
@@ -425,6 +546,9 @@ public final class VerticalJobs implements AutoCloseable {
       throw new java.util.NoSuchElementException("model " + modelId + " is not a live vertical model on this hub");
     }
     Job job = jobs.get(jobId);
+    if (job.state != State.DONE) {
+      throw new java.util.NoSuchElementException("model " + modelId + " is not a live vertical model on this hub");
+    }
     List<String> ids = new ArrayList<>();
     for (String raw : rawIds) {
       ids.add(job.spec.normalizer().normalize(raw).orElseThrow(() -> new IllegalArgumentException(
@@ -436,6 +560,13 @@ public final class VerticalJobs implements AutoCloseable {
     job.pendingScores.put(requestId, f);
     worker.execute(() -> {
       try {
+        if (job.arbiter == null) { // restored after a restart: the parties score with their kept shares
+          String session = scoringSession(job);
+          for (String p : job.spec.parties()) {
+            link.send(session, p, new LrMessages.ScoreRequest(session, requestId, ids, true));
+          }
+          return;
+        }
         job.arbiter.requestScores(requestId, ids);
       } catch (RuntimeException e) {
         f.completeExceptionally(e);

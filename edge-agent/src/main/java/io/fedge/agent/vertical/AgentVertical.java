@@ -89,6 +89,7 @@ public final class AgentVertical implements AutoCloseable {
     return t;
   });
   private final Map<String, Job> jobs = new ConcurrentHashMap<>();
+  private final KeptShares kept;
   private volatile VerticalLink link;
 
   private static final class Job {
@@ -119,6 +120,7 @@ public final class AgentVertical implements AutoCloseable {
     this.consent = consent;
     this.store = store;
     this.clock = clock;
+    this.kept = new KeptShares(sharesDir, consent);
   }
 
   /** Registers the {@code vertical} kind. */
@@ -161,6 +163,13 @@ public final class AgentVertical implements AutoCloseable {
         }
         job.psi.onMessage(p);
         maybeFinishPsi(job);
+      } else if (m instanceof VerticalControl.ScoringSession s) {
+        stage = "score";
+        requireHub(from);
+        job.lr = kept.open(uplink.deviceId(), s, (to, msg) -> link().send(jobId, to, msg));
+        job.lrReported = true;
+        link().announce(jobId, credentials.get().chain());
+        LOG.info("vertical job {}: scoring session {} with the kept share", s.modelJob(), jobId);
       } else if (m instanceof LrStage s) {
         stage = "lr";
         requireHub(from);
@@ -194,6 +203,10 @@ public final class AgentVertical implements AutoCloseable {
         LOG.info("vertical job {} ended: {} {}", jobId, e.status(), e.reason() == null ? "" : e.reason());
         jobs.remove(jobId);
         link().forget(jobId);
+        if (!e.jobId().equals(jobId)) { // sent on a fresh stream after a hub restart
+          jobs.remove(e.jobId());
+          link().forget(e.jobId());
+        }
       } else {
         LOG.warn("vertical job {}: ignored a {} from {}", jobId, m.getClass().getSimpleName(), from);
       }
@@ -426,21 +439,7 @@ public final class AgentVertical implements AutoCloseable {
    * its own share (the registry on the hub records the share's digest).
    */
   private void keepShare(Job job) {
-    try {
-      java.nio.file.Files.createDirectories(sharesDir);
-      java.nio.file.Path f = sharesDir.resolve(job.id + ".lr-share.json");
-      java.nio.file.Path tmp = sharesDir.resolve(job.id + ".lr-share.json.tmp");
-      java.nio.file.Files.write(tmp, WireCodec.mapper().writeValueAsBytes(job.lr.modelShare()));
-      try {
-        java.nio.file.Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
-      } catch (UnsupportedOperationException e) {
-        // not a POSIX file system
-      }
-      java.nio.file.Files.move(tmp, f, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-    } catch (java.io.IOException e) {
-      throw new DataException("cannot keep the model share of job " + job.id + ": " + e.getMessage());
-    }
+    kept.keep(job.id, job.lr.modelShare());
   }
 
   /** SHA-256 over the share's feature names and weights: the party's commitment to its model share. */

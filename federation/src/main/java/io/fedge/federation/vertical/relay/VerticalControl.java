@@ -60,4 +60,15 @@ public final class VerticalControl {
 
   /** Hub to parties: the job is over (done or failed); drop its keys and state. */
   public record JobEnd(String jobId, String status, String reason) {}
+
+  /**
+   * Hub to each party, on a fresh stream {@code jobId} (a scoring session): score with the model
+   * share kept from the finished job {@code modelJob} (after a hub or agent restart, when the
+   * job's own streams are gone). The party reads its share from disk, checks it against
+   * {@code shareSha256} (the registry's commitment), reads the aligned rows through the consent of
+   * {@code modelJob} and announces a key for the session; {@code lr.ScoreRequest}s of the session
+   * follow.
+   */
+  public record ScoringSession(String jobId, String modelJob, String role, String guest, List<String> hosts,
+      String aligned, List<String> features, String label, String shareSha256) {}
 }
