@@ -247,8 +247,11 @@ public final class VerticalJobs implements AutoCloseable {
       if (p.label() != null) {
         cols.add(p.label());
       }
+      if (!s.storesAligned(d)) {
+        cols.clear(); // GUEST_LEARNS / UNBALANCED host: reads its ids only
+      }
       link.send(s.id(), d, new PsiStage(s.id(), d.equals(s.guest().device()) ? "guest" : "host", s.guest().device(),
-          hosts, p.dataset(), p.idColumn(), cols, s.normalization(), s.mode().name(), s.aligned()));
+          hosts, p.dataset(), p.idColumn(), cols, s.normalization(), s.mode().name(), s.aligned(), s.filterId()));
     }
     LOG.info("vertical job {}: PSI started", s.id());
   }
@@ -323,14 +326,24 @@ public final class VerticalJobs implements AutoCloseable {
         if (job.state != State.PSI) {
           return;
         }
-        if (job.alignedRows >= 0 && job.alignedRows != r.rows()) {
+        if (!job.spec.storesAligned(from)) {
+          // a GUEST_LEARNS / UNBALANCED host learned nothing; its report only says it took part
+        } else if (job.alignedRows >= 0 && job.alignedRows != r.rows()) {
           fail(job, "parties found intersections of different sizes (" + job.alignedRows + " and " + r.rows() + ")");
           return;
         }
-        job.alignedRows = r.rows();
+        if (job.spec.storesAligned(from)) {
+          job.alignedRows = r.rows();
+        }
         if (parties.stream().allMatch(p -> job.reports.containsKey("psi/" + p))) {
           LOG.info("vertical job {}: PSI aligned {} rows at every party", job.spec.id(), job.alignedRows);
-          if (job.alignedRows < 2) {
+          if (job.spec.psiOnly()) {
+            PsiOnlyJobs.finish(job.spec, job.reports, job.alignedRows, m -> job.metrics = m);
+            job.state = State.DONE;
+            for (String p : parties) {
+              link.send(job.spec.id(), p, new JobEnd(job.spec.id(), "DONE", null));
+            }
+          } else if (job.alignedRows < 2) {
             fail(job, "the parties have " + job.alignedRows + " ids in common; too few to train");
           } else {
             startTraining(job);

@@ -90,6 +90,7 @@ public final class AgentVertical implements AutoCloseable {
   });
   private final Map<String, Job> jobs = new ConcurrentHashMap<>();
   private final KeptShares kept;
+  private final FilterParties filters;
   private volatile VerticalLink link;
 
   private static final class Job {
@@ -121,6 +122,7 @@ public final class AgentVertical implements AutoCloseable {
     this.store = store;
     this.clock = clock;
     this.kept = new KeptShares(sharesDir, consent);
+    this.filters = new FilterParties(sharesDir.resolve("filters"));
   }
 
   /** Registers the {@code vertical} kind. */
@@ -161,7 +163,12 @@ public final class AgentVertical implements AutoCloseable {
         if (job.psi == null) {
           throw new IllegalStateException("PSI message for job " + jobId + " before its PSI stage");
         }
-        job.psi.onMessage(p);
+        if (p instanceof io.fedge.federation.psi.PsiMessages.FilterPublication fp
+            && job.psi instanceof FilterParties.ClientSlot slot) {
+          slot.accept(fp);
+        } else {
+          job.psi.onMessage(p);
+        }
         maybeFinishPsi(job);
       } else if (m instanceof VerticalControl.ScoringSession s) {
         stage = "score";
@@ -260,11 +267,16 @@ public final class AgentVertical implements AutoCloseable {
     IdNormalizer normalizer = IdNormalizer.of(s.normalization());
     PsiSettings settings = PsiSettings.defaults().withBatchSize(1024);
     io.fedge.federation.psi.PsiTransport t = msg -> link().send(job.id, msg.to(), msg);
-    job.psi = "guest".equals(s.role())
+    job.psi = mode == PsiMode.UNBALANCED ? filters.party(self, s, normalizer, ids, settings, t, this::psiProgress)
+        : "guest".equals(s.role())
         ? new PsiGuest(self, s.hosts(), job.id, mode, normalizer, ids, settings, t, this::psiProgress, new SecureRandom())
         : new PsiHost(self, s.guest(), job.id, mode, normalizer, ids, settings, t, this::psiProgress, new SecureRandom());
     LOG.info("vertical job {}: PSI as {} over {} ids of {}", job.id, s.role(), ids.size(), s.dataset());
     job.psi.start();
+    if (job.psi instanceof io.fedge.federation.psi.FilterServer fs) { // the large party learns nothing: done
+      job.psiReported = true;
+      report(job, new StageReport(job.id, "psi", true, null, 0, FilterParties.serverMetrics(fs, ids.size()), null));
+    }
   }
 
   private void psiProgress(String party, String peer, io.fedge.federation.psi.PsiProgress.Phase phase, long done,
@@ -289,7 +301,8 @@ public final class AgentVertical implements AutoCloseable {
       return;
     }
     job.psiReported = true;
-    PsiResult r = job.psi instanceof PsiGuest g ? g.result() : ((PsiHost) job.psi).result();
+    PsiResult r = job.psi instanceof PsiGuest g ? g.result()
+        : job.psi instanceof FilterParties.ClientSlot c ? c.result() : ((PsiHost) job.psi).result();
     if (r == null) { // a host in GUEST_LEARNS mode learns nothing
       report(job, new StageReport(job.id, "psi", true, "host learns nothing in GUEST_LEARNS", 0, Map.of(), null));
       return;
@@ -315,7 +328,8 @@ public final class AgentVertical implements AutoCloseable {
     batch.commit(store.get(), "psi:" + job.id, "aligned " + r.size() + " rows", clock.instant());
     job.psiRows = null;
     LOG.info("vertical job {}: PSI found {} common ids; stored as dataset {}", job.id, r.size(), s.aligned());
-    report(job, new StageReport(job.id, "psi", true, null, r.size(), Map.of(), null));
+    report(job, new StageReport(job.id, "psi", true, null, r.size(),
+        job.psi instanceof FilterParties.ClientSlot c ? c.metrics() : Map.of(), null));
   }
 
   // ---------------------------------------------------------------- LR

@@ -27,10 +27,13 @@ public final class VerticalControl {
    * ({@code columns}, in intersection order) as the derived dataset {@code aligned}.
    *
    * @param role {@code guest} or {@code host}
-   * @param mode {@code BOTH_LEARN} or {@code GUEST_LEARNS}
+   * @param mode {@code BOTH_LEARN}, {@code GUEST_LEARNS} (only the guest stores {@code aligned}) or
+   *     {@code UNBALANCED} (the host is the large party: it publishes, or reuses, the filter
+   *     {@code filterId}; the guest is the small party and stores {@code aligned})
+   * @param filterId the large party's filter epoch (UNBALANCED), else null
    */
   public record PsiStage(String jobId, String role, String guest, List<String> hosts, String dataset,
-      String idColumn, List<String> columns, String normalization, String mode, String aligned) {}
+      String idColumn, List<String> columns, String normalization, String mode, String aligned, String filterId) {}
 
   /**
    * Hub to each party: train vertical LR on the aligned dataset {@code aligned}: {@code features}
