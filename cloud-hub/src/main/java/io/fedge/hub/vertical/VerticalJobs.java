@@ -57,8 +57,9 @@ import org.slf4j.LoggerFactory;
  * job: CONSENT -> PSI -> TRAINING -> TESTING -> DONE | FAILED
  * </pre>
  *
- * State is held in memory: a hub restart fails running vertical jobs (parties drop them at their
- * next stage message) and ends online scoring of their models; the published model record stays.
+ * With {@link #persistTo} the state is also kept in the hub database ({@link VerticalStore}): after a
+ * restart finished jobs are served again and their models scored through scoring sessions; running
+ * jobs fail ("hub restarted during stage X") and their parties get {@code JobEnd}.
  */
 public final class VerticalJobs implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(VerticalJobs.class);
