@@ -212,6 +212,9 @@ class VerticalFederationIT {
     assertThat(restored.path("modelId").asText()).isEqualTo(modelId);
     assertThat(restored.path("metrics").path("test_auc").asDouble()).isEqualTo(vertical);
     assertThat(restored.path("alignedRows").asInt()).isEqualTo(known.size());
+    List<String> listed = new ArrayList<>();
+    ops2.get("/api/v1/vertical-jobs").body().path("jobs").forEach(j -> listed.add(j.path("id").asText()));
+    assertThat(listed).contains("breast-vlr", "breast-guest-learns", "breast-unbalanced-1");
     await("agents online after the restart").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(300)).until(() -> {
       int n = 0;
       for (JsonNode d : ops2.devices()) {

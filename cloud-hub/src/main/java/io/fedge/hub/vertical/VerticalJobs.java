@@ -596,6 +596,12 @@ public final class VerticalJobs implements AutoCloseable {
     }
   }
 
+  /** Every job's public state, newest first (restored ones included). */
+  public List<ObjectNode> list() {
+    return jobs.values().stream().sorted(java.util.Comparator.comparing((Job j) -> j.createdAt).reversed()
+        .thenComparing(j -> j.spec.id())).map(j -> view(j.spec.id()).orElseThrow()).toList();
+  }
+
   /** A job's public state, or empty. */
   public Optional<ObjectNode> view(String jobId) {
     Job j = jobs.get(jobId);

@@ -81,6 +81,8 @@ class VerticalJobsRestartTest {
       VerticalJobs restarted = new VerticalJobs(rounds, (d, k, b) -> after.add(new Sent(d, k, b)), Clock.systemUTC(),
           new SecureRandom());
       restarted.persistTo(new VerticalStore(db));
+      assertThat(restarted.list()).extracting(n -> n.path("id").asText())
+          .containsExactlyInAnyOrder("align-done", "align-running");
       JsonNode done = restarted.view("align-done").orElseThrow();
       assertThat(done.path("state").asText()).isEqualTo("DONE");
       assertThat(done.path("alignedRows").asLong()).isEqualTo(42);
