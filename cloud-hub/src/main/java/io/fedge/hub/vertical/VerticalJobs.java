@@ -460,7 +460,13 @@ public final class VerticalJobs implements AutoCloseable {
    */
   public void persistTo(VerticalStore store) {
     for (VerticalStore.Row r : store.all()) {
-      VerticalSpec spec = VerticalSpec.parse(r.document().getBytes(StandardCharsets.UTF_8));
+      VerticalSpec spec;
+      try {
+        spec = VerticalSpec.parse(r.document().getBytes(StandardCharsets.UTF_8));
+      } catch (RuntimeException e) { // written by another hub version: keep the row, do not serve it
+        LOG.error("vertical job {} in the database cannot be restored: {}", r.jobId(), e.getMessage());
+        continue;
+      }
       Job j = new Job(spec, r.consentUntil());
       j.state = State.valueOf(r.state());
       j.reason = r.reason();
