@@ -199,6 +199,7 @@ public final class Hub implements Launcher.Program {
     vertical = new io.fedge.hub.vertical.VerticalJobs(rounds.store(), (d, kind, body) -> downlink().send(d, kind, body),
         clock, new SecureRandom());
     vertical.setListener(toLedger);
+    vertical.persistTo(new io.fedge.hub.vertical.VerticalStore(db));
     upstream.register(Kinds.VERTICAL, (d, e) -> vertical.onPacket(d,
         WireCodec.body(e, io.fedge.federation.vertical.relay.VerticalPacket.class)));
     rounds.routeConsent(new RoundsService.OtherJobs() {

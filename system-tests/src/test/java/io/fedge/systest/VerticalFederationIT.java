@@ -85,7 +85,9 @@ class VerticalFederationIT {
     List<String> gx = cols("x", 10);
     List<String> hx = cols("x", 20);
     String guest = startAgent(ops, "vertical-guest", DATA.resolve("breast_hetero_guest.csv"), "breast_guest",
-        "breast_guest:id,y," + String.join(",", gx) + ";breast_aligned:psi_id,y," + String.join(",", gx));
+        "breast_guest:id,y," + String.join(",", gx) + ";breast_aligned:psi_id,y," + String.join(",", gx)
+        + ";breast_guest_only:psi_id,y," + String.join(",", gx) + ";breast_small_1:psi_id,y," + String.join(",", gx)
+        + ";breast_small_2:psi_id,y," + String.join(",", gx));
     String host = startAgent(ops, "vertical-host", DATA.resolve("breast_hetero_host.csv"), "breast_host",
         "breast_host:id," + String.join(",", hx) + ";breast_aligned:psi_id," + String.join(",", hx));
     await("agents online").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(300)).until(() -> {
@@ -176,6 +178,127 @@ class VerticalFederationIT {
     // an id outside the intersection cannot be scored
     String outside = gRows.keySet().stream().filter(id -> !known.contains(id)).findFirst().orElseThrow();
     assertThat(ops.post("/api/v1/models/" + modelId + "/score", Map.of("id", outside)).status()).isEqualTo(422);
+
+    // GUEST_LEARNS (PSI only): the guest stores the intersection, the host learns and stores nothing
+    OpsClient.Response trainGl = ops.post("/api/v1/vertical-jobs", job.deepCopy().put("id", "breast-gl-train")
+        .set("psi", JSON.valueToTree(Map.of("mode", "GUEST_LEARNS", "aligned", "breast_guest_only"))));
+    assertThat(trainGl.status()).isEqualTo(400);
+    assertThat(trainGl.body().toString()).contains("psi.mode").contains("PSI-only job");
+    JsonNode gl = runJob(ops, psiOnly("breast-guest-learns", guest, host, gx,
+        Map.of("mode", "GUEST_LEARNS", "normalization", "exact", "aligned", "breast_guest_only")));
+    assertThat(gl.path("alignedRows").asInt()).isEqualTo(known.size());
+    assertThat(alignedIds(agents.get(0), "breast_guest_only")).isEqualTo(new ArrayList<>(known));
+    try (DataStore store = DataStore.open(agents.get(1).dataDir().resolve("state").resolve("data.db"))) {
+      assertThat(store.dataset("breast_guest_only")).as("the host learns nothing").isEmpty();
+    }
+
+    // UNBALANCED (PSI only): the host is the large party and publishes its filter of 32-bit fingerprints
+    Map<String, Object> unbalanced = map("mode", "UNBALANCED", "normalization", "exact", "aligned", "breast_small_1",
+        "filterId", "breast-host-filter-1");
+    JsonNode ub1 = runJob(ops, psiOnly("breast-unbalanced-1", guest, host, gx, unbalanced));
+    assertThat(ub1.path("alignedRows").asInt()).isEqualTo(known.size());
+    assertThat(ub1.path("metrics").path("filter_ids_blinded").asInt()).isEqualTo(hRows.size());
+    assertThat(ub1.path("metrics").path("expected_false_positives_bound").asDouble()).isLessThan(1e-5);
+    assertThat(alignedIds(agents.get(0), "breast_small_1")).isEqualTo(new ArrayList<>(known));
+
+    // durability: the hub and the host restart; the finished job keeps its metrics, and online scoring
+    // works again (the parties reload their kept shares from disk in a scoring session)
+    double before = scored.body().path("probability").asDouble();
+    hub = hub.restart();
+    agents.set(1, agents.get(1).restart());
+    OpsClient ops2 = hub.ops();
+    JsonNode restored = ops2.get("/api/v1/vertical-jobs/breast-vlr").body();
+    assertThat(restored.path("state").asText()).as(restored.toString()).isEqualTo("DONE");
+    assertThat(restored.path("modelId").asText()).isEqualTo(modelId);
+    assertThat(restored.path("metrics").path("test_auc").asDouble()).isEqualTo(vertical);
+    assertThat(restored.path("alignedRows").asInt()).isEqualTo(known.size());
+    List<String> listed = new ArrayList<>();
+    ops2.get("/api/v1/vertical-jobs").body().path("jobs").forEach(j -> listed.add(j.path("id").asText()));
+    assertThat(listed).contains("breast-vlr", "breast-guest-learns", "breast-unbalanced-1");
+    await("agents online after the restart").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(300)).until(() -> {
+      int n = 0;
+      for (JsonNode d : ops2.devices()) {
+        n += d.path("online").asBoolean() ? 1 : 0;
+      }
+      return n == 2;
+    });
+    OpsClient.Response again = ops2.post("/api/v1/models/" + modelId + "/score", Map.of("id", row));
+    assertThat(again.status()).as(again.body().toString()).isEqualTo(200);
+    assertThat(again.body().path("probability").asDouble()).isCloseTo(before, org.assertj.core.data.Offset.offset(1e-12));
+    assertThat(Files.getPosixFilePermissions(agents.get(1).dataDir().resolve("state").resolve("vertical")
+        .resolve("breast-vlr.lr-share.json"))).containsExactlyInAnyOrder(java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+        java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+
+    // a later job reuses the published filter: the restarted large party loads it and blinds nothing again
+    unbalanced.put("aligned", "breast_small_2");
+    JsonNode ub2 = runJob(ops2, psiOnly("breast-unbalanced-2", guest, host, gx, unbalanced));
+    assertThat(ub2.path("metrics").path("filter_ids_blinded").asInt()).isZero();
+    assertThat(ub2.path("alignedRows").asInt()).isEqualTo(known.size());
+    assertThat(alignedIds(agents.get(0), "breast_small_2")).isEqualTo(new ArrayList<>(known));
+
+    // psi.reuse: a second job trains on the aligned dataset of the first without running PSI
+    ObjectNode reuse = job.deepCopy();
+    reuse.put("id", "breast-vlr-reuse");
+    reuse.set("psi", JSON.valueToTree(Map.of("reuse", true, "aligned", "breast_aligned")));
+    reuse.set("model", JSON.valueToTree(Map.of("type", "lr", "maxEpochs", 5, "batchSize", 32, "learningRate", 0.05,
+        "validationFraction", 0.0, "patience", 1)));
+    OpsClient.Response missing = ops2.post("/api/v1/vertical-jobs", reuse.deepCopy().set("psi",
+        JSON.valueToTree(Map.of("reuse", true, "aligned", "other_aligned"))));
+    assertThat(missing.status()).isEqualTo(400);
+    assertThat(missing.body().toString()).contains("no vertical job of this hub aligned a dataset of that name");
+    ObjectNode swapped = reuse.deepCopy();
+    swapped.put("id", "breast-vlr-swapped");
+    ((ObjectNode) swapped.get("guest")).put("device", host);
+    ((ObjectNode) swapped.get("hosts").get(0)).put("device", guest);
+    OpsClient.Response other = ops2.post("/api/v1/vertical-jobs", swapped);
+    assertThat(other.status()).isEqualTo(400);
+    assertThat(other.body().toString()).contains("was aligned by job breast-vlr");
+    OpsClient.Response reused = ops2.post("/api/v1/vertical-jobs", reuse);
+    assertThat(reused.status()).as(reused.body().toString()).isEqualTo(201);
+    await("reuse job over").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500)).until(() -> {
+      String st = ops2.get("/api/v1/vertical-jobs/breast-vlr-reuse").body().path("state").asText();
+      return st.equals("DONE") || st.equals("FAILED");
+    });
+    JsonNode reuseDone = ops2.get("/api/v1/vertical-jobs/breast-vlr-reuse").body();
+    assertThat(reuseDone.path("state").asText()).as(reuseDone.toString()).isEqualTo("DONE");
+    assertThat(reuseDone.has("alignedRows")).as("no PSI ran").isFalse();
+    assertThat(reuseDone.path("metrics").path("test_rows").asInt()).isEqualTo(testX.size());
+    assertThat(reuseDone.path("metrics").path("test_auc").asDouble()).isGreaterThan(0.9);
+  }
+
+  private static ObjectNode psiOnly(String id, String guest, String host, List<String> gx, Map<String, Object> psi) {
+    ObjectNode job = JSON.createObjectNode();
+    job.put("id", id);
+    job.put("type", "vertical");
+    job.put("requester", "systest");
+    job.put("purpose", "integration test: alignment only");
+    job.set("guest", JSON.valueToTree(Map.of("device", guest, "dataset", "breast_guest", "idColumn", "id",
+        "label", "y", "features", gx)));
+    job.set("hosts", JSON.valueToTree(List.of(Map.of("device", host, "dataset", "breast_host", "idColumn", "id"))));
+    job.set("psi", JSON.valueToTree(psi));
+    return job;
+  }
+
+  private static JsonNode runJob(OpsClient ops, ObjectNode job) throws Exception {
+    String id = job.path("id").asText();
+    OpsClient.Response created = ops.post("/api/v1/vertical-jobs", job);
+    assertThat(created.status()).as(created.body().toString()).isEqualTo(201);
+    await(id + " over").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500)).until(() -> {
+      String s = ops.get("/api/v1/vertical-jobs/" + id).body().path("state").asText();
+      return s.equals("DONE") || s.equals("FAILED");
+    });
+    JsonNode done = ops.get("/api/v1/vertical-jobs/" + id).body();
+    assertThat(done.path("state").asText()).as(done.toString()).isEqualTo("DONE");
+    return done;
+  }
+
+  /** The psi_id column of an agent's derived dataset, in row order. */
+  private static List<String> alignedIds(AgentProcess a, String dataset) throws Exception {
+    List<String> out = new ArrayList<>();
+    try (DataStore store = DataStore.open(a.dataDir().resolve("state").resolve("data.db"))) {
+      store.scan(dataset, List.of("psi_id"), row -> out.add((String) row[0]));
+    }
+    return out;
   }
 
   private static LrModelShare share(AgentProcess a, String job) throws Exception {

@@ -57,8 +57,9 @@ import org.slf4j.LoggerFactory;
  * job: CONSENT -> PSI -> TRAINING -> TESTING -> DONE | FAILED
  * </pre>
  *
- * State is held in memory: a hub restart fails running vertical jobs (parties drop them at their
- * next stage message) and ends online scoring of their models; the published model record stays.
+ * With {@link #persistTo} the state is also kept in the hub database ({@link VerticalStore}): after a
+ * restart finished jobs are served again and their models scored through scoring sessions; running
+ * jobs fail ("hub restarted during stage X") and their parties get {@code JobEnd}.
  */
 public final class VerticalJobs implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(VerticalJobs.class);
@@ -80,6 +81,9 @@ public final class VerticalJobs implements AutoCloseable {
   private final Map<String, Job> jobs = new ConcurrentHashMap<>();
   private final Map<String, String> modelToJob = new ConcurrentHashMap<>();
   private final AtomicLong requests = new AtomicLong();
+  /** Fresh relay streams of restored jobs (scoring sessions after a restart) -> their job. */
+  private final Map<String, Job> sessions = new ConcurrentHashMap<>();
+  private volatile VerticalStore persisted;
   private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
     Thread t = new Thread(r, "vertical-hub");
     t.setDaemon(true);
@@ -92,7 +96,7 @@ public final class VerticalJobs implements AutoCloseable {
     volatile String reason;
     final Instant consentUntil;
     final Map<String, String> consent = new ConcurrentHashMap<>();
-    final Map<String, StageReport> reports = new HashMap<>();
+    final Map<String, StageReport> reports = new ConcurrentHashMap<>();
     final Map<String, String> shares = new TreeMap<>();
     LrArbiter arbiter;
     long alignedRows = -1;
@@ -100,6 +104,9 @@ public final class VerticalJobs implements AutoCloseable {
     volatile Map<String, Double> metrics = Map.of();
     String modelId;
     final Map<String, CompletableFuture<double[]>> pendingScores = new ConcurrentHashMap<>();
+    Instant createdAt = Instant.EPOCH;
+    String savedMark;
+    String scoringSession;
 
     Job(VerticalSpec spec, Instant consentUntil) {
       this.spec = spec;
@@ -128,6 +135,9 @@ public final class VerticalJobs implements AutoCloseable {
 
   private Optional<Set<String>> relayParties(String jobId) {
     Job j = jobs.get(jobId);
+    if (j == null) {
+      j = sessions.get(jobId);
+    }
     if (j == null || j.state == State.CONSENT || j.state == State.FAILED) {
       return Optional.empty();
     }
@@ -140,9 +150,16 @@ public final class VerticalJobs implements AutoCloseable {
     VerticalSpec spec = VerticalSpec.parse(document);
     Instant now = clock.instant();
     Job job = new Job(spec, now.plus(spec.consentTimeout()));
-    if (jobs.putIfAbsent(spec.id(), job) != null || store.job(spec.id()).isPresent()) {
+    job.createdAt = now;
+    if (jobs.containsKey(spec.id()) || store.job(spec.id()).isPresent()) {
       throw new IllegalStateException("a job with id '" + spec.id() + "' exists; choose another id");
     }
+    if (spec.reuse()) {
+      AlignedDatasets.checkReuse(spec, jobs.values().stream().filter(j -> !j.spec.reuse()
+          && j.spec.parties().stream().allMatch(p -> j.reports.containsKey("psi/" + p))).map(j -> j.spec).toList());
+    }
+    jobs.put(spec.id(), job);
+    save(job);
     for (String d : spec.parties()) {
       job.consent.put(d, "pending");
       transport.send(d, Kinds.JOB_OFFER, new JobOffer(spec.id(), spec.title(), spec.requester(), spec.purpose(),
@@ -200,6 +217,9 @@ public final class VerticalJobs implements AutoCloseable {
 
   /** Fails jobs whose consent window passed; call periodically. */
   public void tick() {
+    if (!restartNotices.isEmpty()) {
+      worker.execute(this::sendRestartNotices);
+    }
     Instant now = clock.instant();
     for (Job j : jobs.values()) {
       if (j.state == State.CONSENT && now.isAfter(j.consentUntil)) {
@@ -228,8 +248,11 @@ public final class VerticalJobs implements AutoCloseable {
       if (p.label() != null) {
         cols.add(p.label());
       }
+      if (!s.storesAligned(d)) {
+        cols.clear(); // GUEST_LEARNS / UNBALANCED host: reads its ids only
+      }
       link.send(s.id(), d, new PsiStage(s.id(), d.equals(s.guest().device()) ? "guest" : "host", s.guest().device(),
-          hosts, p.dataset(), p.idColumn(), cols, s.normalization(), s.mode().name(), s.aligned()));
+          hosts, p.dataset(), p.idColumn(), cols, s.normalization(), s.mode().name(), s.aligned(), s.filterId()));
     }
     LOG.info("vertical job {}: PSI started", s.id());
   }
@@ -251,6 +274,9 @@ public final class VerticalJobs implements AutoCloseable {
 
   private void onMessage(String jobId, String from, Object m) {
     Job job = jobs.get(jobId);
+    if (job == null) {
+      job = sessions.get(jobId);
+    }
     if (job == null) {
       return;
     }
@@ -301,14 +327,24 @@ public final class VerticalJobs implements AutoCloseable {
         if (job.state != State.PSI) {
           return;
         }
-        if (job.alignedRows >= 0 && job.alignedRows != r.rows()) {
+        if (!job.spec.storesAligned(from)) {
+          // a GUEST_LEARNS / UNBALANCED host learned nothing; its report only says it took part
+        } else if (job.alignedRows >= 0 && job.alignedRows != r.rows()) {
           fail(job, "parties found intersections of different sizes (" + job.alignedRows + " and " + r.rows() + ")");
           return;
         }
-        job.alignedRows = r.rows();
+        if (job.spec.storesAligned(from)) {
+          job.alignedRows = r.rows();
+        }
         if (parties.stream().allMatch(p -> job.reports.containsKey("psi/" + p))) {
           LOG.info("vertical job {}: PSI aligned {} rows at every party", job.spec.id(), job.alignedRows);
-          if (job.alignedRows < 2) {
+          if (job.spec.psiOnly()) {
+            PsiOnlyJobs.finish(job.spec, job.reports, job.alignedRows, m -> job.metrics = m);
+            job.state = State.DONE;
+            for (String p : parties) {
+              link.send(job.spec.id(), p, new JobEnd(job.spec.id(), "DONE", null));
+            }
+          } else if (job.alignedRows < 2) {
             fail(job, "the parties have " + job.alignedRows + " ids in common; too few to train");
           } else {
             startTraining(job);
@@ -406,7 +442,112 @@ public final class VerticalJobs implements AutoCloseable {
       if (j != null && j.state != State.DONE) {
         fail(j, e.getMessage());
       }
+    } finally {
+      Job j = jobs.get(jobId);
+      if (j != null) {
+        save(j);
+      }
     }
+  }
+
+  // ------------------------------------------------------------------ durability (VerticalStore)
+
+  /**
+   * Keeps vertical jobs in {@code store} from now on and restores the stored ones: finished jobs
+   * are listed again and their models can be scored (through a scoring session, the parties reload
+   * their kept shares); jobs that were running are FAILED ("hub restarted during stage X") and
+   * their parties told {@code JobEnd} at the first {@link #tick}. Call once, before traffic.
+   */
+  public void persistTo(VerticalStore store) {
+    for (VerticalStore.Row r : store.all()) {
+      VerticalSpec spec;
+      try {
+        spec = VerticalSpec.parse(r.document().getBytes(StandardCharsets.UTF_8));
+      } catch (RuntimeException e) { // written by another hub version: keep the row, do not serve it
+        LOG.error("vertical job {} in the database cannot be restored: {}", r.jobId(), e.getMessage());
+        continue;
+      }
+      Job j = new Job(spec, r.consentUntil());
+      j.state = State.valueOf(r.state());
+      j.reason = r.reason();
+      j.consent.putAll(r.consent());
+      j.reports.putAll(r.reports());
+      j.shares.putAll(r.shares());
+      j.alignedRows = r.alignedRows();
+      j.metrics = java.util.Collections.unmodifiableMap(new TreeMap<>(r.metrics()));
+      j.modelId = r.modelId();
+      j.createdAt = r.createdAt();
+      jobs.put(spec.id(), j);
+      if (j.modelId != null && j.state == State.DONE) {
+        modelToJob.put(j.modelId, spec.id());
+      }
+      if (j.state != State.DONE && j.state != State.FAILED) {
+        String stage = j.state.name();
+        boolean started = j.state != State.CONSENT;
+        j.state = State.FAILED;
+        j.reason = "hub restarted during stage " + stage;
+        if (started) {
+          restartNotices.add(j);
+        }
+        LOG.warn("vertical job {} failed: {}", spec.id(), j.reason);
+      }
+    }
+    this.persisted = store;
+    jobs.values().forEach(this::save);
+    LOG.info("vertical jobs restored: {}", jobs.size());
+  }
+
+  private final java.util.Queue<Job> restartNotices = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+  /** JobEnd to the parties of a job failed by a restart, on a fresh stream: the job's own is gone with the hub. */
+  private void sendRestartNotices() {
+    for (Job j; (j = restartNotices.poll()) != null; ) {
+      for (String p : j.spec.parties()) {
+        link.send(freshStream(), p, new JobEnd(j.spec.id(), "FAILED", j.reason));
+      }
+    }
+  }
+
+  private String freshStream() {
+    byte[] b = new byte[8];
+    random.nextBytes(b);
+    return "session-" + HexFormat.of().formatHex(b);
+  }
+
+  private void save(Job j) {
+    VerticalStore st = persisted;
+    if (st == null) {
+      return;
+    }
+    String mark = j.state + "|" + j.reason + "|" + j.consent + "|" + j.reports.keySet() + "|" + j.modelId + "|" + j.alignedRows;
+    if (mark.equals(j.savedMark)) {
+      return;
+    }
+    try {
+      st.save(new VerticalStore.Row(j.spec.id(), j.spec.document().toString(), j.state.name(), j.reason, j.consentUntil,
+          new TreeMap<>(j.consent), j.alignedRows, new TreeMap<>(j.reports), new TreeMap<>(j.shares), j.metrics,
+          j.modelId, j.createdAt, clock.instant()));
+      j.savedMark = mark;
+    } catch (RuntimeException e) {
+      LOG.error("vertical job {}: cannot store its state", j.spec.id(), e);
+    }
+  }
+
+  /** A scoring session for a job restored after a restart: a fresh stream on which every party reloads its share. */
+  private String scoringSession(Job job) {
+    if (job.scoringSession == null) {
+      VerticalSpec s = job.spec;
+      String session = freshStream();
+      List<String> hosts = s.hosts().stream().map(VerticalSpec.Party::device).toList();
+      sessions.put(session, job);
+      for (String d : s.parties()) {
+        VerticalSpec.Party p = s.party(d);
+        link.send(session, d, new VerticalControl.ScoringSession(session, s.id(), d.equals(s.guest().device())
+            ? "guest" : "host", s.guest().device(), hosts, s.aligned(), p.features(), p.label(), job.shares.get(d)));
+      }
+      job.scoringSession = session;
+    }
+    return job.scoringSession;
   }
 
   // ------------------------------------------------------------------ scoring and views
@@ -425,6 +566,9 @@ public final class VerticalJobs implements AutoCloseable {
       throw new java.util.NoSuchElementException("model " + modelId + " is not a live vertical model on this hub");
     }
     Job job = jobs.get(jobId);
+    if (job.state != State.DONE) {
+      throw new java.util.NoSuchElementException("model " + modelId + " is not a live vertical model on this hub");
+    }
     List<String> ids = new ArrayList<>();
     for (String raw : rawIds) {
       ids.add(job.spec.normalizer().normalize(raw).orElseThrow(() -> new IllegalArgumentException(
@@ -436,6 +580,13 @@ public final class VerticalJobs implements AutoCloseable {
     job.pendingScores.put(requestId, f);
     worker.execute(() -> {
       try {
+        if (job.arbiter == null) { // restored after a restart: the parties score with their kept shares
+          String session = scoringSession(job);
+          for (String p : job.spec.parties()) {
+            link.send(session, p, new LrMessages.ScoreRequest(session, requestId, ids, true));
+          }
+          return;
+        }
         job.arbiter.requestScores(requestId, ids);
       } catch (RuntimeException e) {
         f.completeExceptionally(e);
@@ -449,6 +600,12 @@ public final class VerticalJobs implements AutoCloseable {
     } finally {
       job.pendingScores.remove(requestId);
     }
+  }
+
+  /** Every job's public state, newest first (restored ones included). */
+  public List<ObjectNode> list() {
+    return jobs.values().stream().sorted(java.util.Comparator.comparing((Job j) -> j.createdAt).reversed()
+        .thenComparing(j -> j.spec.id())).map(j -> view(j.spec.id()).orElseThrow()).toList();
   }
 
   /** A job's public state, or empty. */

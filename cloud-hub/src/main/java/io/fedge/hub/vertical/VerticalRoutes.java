@@ -24,6 +24,7 @@ public final class VerticalRoutes implements ApiRoutes {
 
   @Override
   public void mount(Router r, HttpApi api) {
+    r.get("/api/v1/vertical-jobs").handler(ctx -> api.blocking(ctx, 200, () -> Map.of("jobs", jobs.list())));
     r.post("/api/v1/vertical-jobs").handler(ctx -> api.blocking(ctx, 201, () -> submit(HttpApi.rawBody(ctx))));
     r.get("/api/v1/vertical-jobs/:id").handler(ctx -> api.blocking(ctx, 200,
         () -> jobs.view(ctx.pathParam("id")).orElseThrow(() -> ApiError.notFound("vertical job " + ctx.pathParam("id")))));

@@ -76,10 +76,31 @@ public record VerticalSpec(String id, String title, String requester, String pur
     if (reuse) {
       return List.of(new DatasetColumns(aligned, alignedCols));
     }
+    if (!storesAligned(device)) { // GUEST_LEARNS / UNBALANCED host: only its ids, blinded
+      return List.of(new DatasetColumns(p.dataset(), List.of(p.idColumn())));
+    }
     List<String> source = new ArrayList<>();
     source.add(p.idColumn());
     cols.stream().filter(c -> !c.equals(p.idColumn())).forEach(source::add);
     return List.of(new DatasetColumns(p.dataset(), source), new DatasetColumns(aligned, alignedCols));
+  }
+
+  /** Model type of a PSI-only job (the document has no {@code model}): the job ends after PSI. */
+  public static final String PSI_ONLY = "none";
+
+  /** Whether the job only aligns (no {@code model}): the guest keeps the aligned dataset, nothing is trained. */
+  public boolean psiOnly() {
+    return PSI_ONLY.equals(model);
+  }
+
+  /** The large party's filter epoch in the UNBALANCED mode ({@code psi.filterId}), else null. */
+  public String filterId() {
+    return mode == PsiMode.UNBALANCED ? document.path("psi").path("filterId").asText() : null;
+  }
+
+  /** Whether {@code device} stores the aligned dataset: every party in BOTH_LEARN, else the guest only. */
+  public boolean storesAligned(String device) {
+    return mode == PsiMode.BOTH_LEARN || guest.device().equals(device);
   }
 
   public IdNormalizer normalizer() {
@@ -126,7 +147,8 @@ public record VerticalSpec(String id, String title, String requester, String pur
     if (!n.path("guest").isObject()) {
       throw invalid("'guest' must be an object {device, dataset, idColumn, features, label}");
     }
-    Party guest = party((ObjectNode) n.get("guest"), "guest", true);
+    boolean psiOnly = !n.has("model");
+    Party guest = party((ObjectNode) n.get("guest"), "guest", true, psiOnly);
     if (!n.path("hosts").isArray() || n.get("hosts").isEmpty() || n.get("hosts").size() > 8) {
       throw invalid("'hosts' must list 1 to 8 host parties");
     }
@@ -136,7 +158,7 @@ public record VerticalSpec(String id, String title, String requester, String pur
       if (!h.isObject()) {
         throw invalid("hosts[" + i + "] must be an object {device, dataset, idColumn, features}");
       }
-      hosts.add(party((ObjectNode) h, "hosts[" + i + "]", false));
+      hosts.add(party((ObjectNode) h, "hosts[" + i + "]", false, psiOnly));
     }
     Set<String> devices = new HashSet<>();
     devices.add(guest.device());
@@ -149,7 +171,7 @@ public record VerticalSpec(String id, String title, String requester, String pur
     if (!psi.isObject()) {
       throw invalid("'psi' must be an object {mode, normalization, aligned} or {reuse: true, aligned}");
     }
-    known((ObjectNode) psi, Set.of("mode", "normalization", "aligned", "reuse"), "psi.");
+    known((ObjectNode) psi, Set.of("mode", "normalization", "aligned", "reuse", "filterId"), "psi.");
     boolean reuse = psi.path("reuse").asBoolean(false);
     String aligned = text(psi, "aligned");
     if (!DATASET.matcher(aligned).matches()) {
@@ -165,9 +187,21 @@ public record VerticalSpec(String id, String title, String requester, String pur
           throw invalid("'psi.mode' must be BOTH_LEARN (training needs every party aligned)");
         }
       }
-      if (mode != PsiMode.BOTH_LEARN) {
-        throw invalid("'psi.mode' " + mode + " leaves the hosts without the alignment; vertical training needs "
-            + "BOTH_LEARN (GUEST_LEARNS and UNBALANCED are for PSI-only use of the library)");
+      if (mode != PsiMode.BOTH_LEARN && !psiOnly) {
+        throw invalid("'psi.mode' " + mode + " leaves the hosts without the alignment, so no model can be trained:"
+            + " use BOTH_LEARN, or leave out 'model' for a PSI-only job (the guest stores the aligned dataset, the"
+            + " hosts learn nothing)");
+      }
+      if (mode == PsiMode.UNBALANCED) {
+        if (hosts.size() != 1) {
+          throw invalid("'psi.mode' UNBALANCED has one large party: list exactly one host (the filter's owner)");
+        }
+        if (!psi.path("filterId").isTextual() || !Ids.isValid(psi.get("filterId").asText())) {
+          throw invalid("'psi.filterId' must name the large party's filter epoch (3-64 characters of [a-z0-9-]);"
+              + " jobs naming the same filter reuse it");
+        }
+      } else if (psi.has("filterId")) {
+        throw invalid("'psi.filterId' is only for psi.mode UNBALANCED");
       }
       normalization = psi.has("normalization") ? text(psi, "normalization") : "exact";
       try {
@@ -175,6 +209,13 @@ public record VerticalSpec(String id, String title, String requester, String pur
       } catch (RuntimeException e) {
         throw invalid("'psi.normalization': " + e.getMessage());
       }
+    }
+    if (psiOnly) {
+      if (reuse) {
+        throw invalid("'psi.reuse' skips PSI, so the job needs a 'model' to train");
+      }
+      return new VerticalSpec(id, title, requester, purpose, guest, List.copyOf(hosts), false, mode, normalization,
+          aligned, PSI_ONLY, null, 0.25, 1, consentTimeout(n), n.deepCopy());
     }
     JsonNode m = n.path("model");
     if (!m.isObject()) {
@@ -208,7 +249,15 @@ public record VerticalSpec(String id, String title, String requester, String pur
         aligned, type, lr, testFraction, seed, Duration.ofSeconds(consent), n.deepCopy());
   }
 
-  private static Party party(ObjectNode p, String where, boolean guest) {
+  private static Duration consentTimeout(JsonNode n) {
+    long consent = n.path("consentTimeoutSeconds").asLong(600);
+    if (consent < 1 || consent > 30 * 86400) {
+      throw invalid("'consentTimeoutSeconds' must be 1..2592000");
+    }
+    return Duration.ofSeconds(consent);
+  }
+
+  private static Party party(ObjectNode p, String where, boolean guest, boolean psiOnly) {
     known(p, guest ? Set.of("device", "dataset", "idColumn", "features", "label")
         : Set.of("device", "dataset", "idColumn", "features"), where + ".");
     String device = text(p, "device");
@@ -223,7 +272,10 @@ public record VerticalSpec(String id, String title, String requester, String pur
     if (!COLUMN.matcher(idColumn).matches()) {
       throw invalid("'" + where + ".idColumn' must be a column name");
     }
-    if (!p.path("features").isArray() || p.get("features").isEmpty()) {
+    if (psiOnly && !p.has("features")) {
+      p = p.deepCopy();
+      p.putArray("features");
+    } else if (!p.path("features").isArray() || p.get("features").isEmpty()) {
       throw invalid("'" + where + ".features' must list at least one column");
     }
     LinkedHashSet<String> features = new LinkedHashSet<>();
@@ -234,7 +286,7 @@ public record VerticalSpec(String id, String title, String requester, String pur
       }
     }
     String label = null;
-    if (guest) {
+    if (guest && !(psiOnly && !p.has("label"))) {
       label = text(p, "label");
       if (!COLUMN.matcher(label).matches() || features.contains(label) || label.equals(idColumn)) {
         throw invalid("'" + where + ".label' must be a column that is neither a feature nor the id");

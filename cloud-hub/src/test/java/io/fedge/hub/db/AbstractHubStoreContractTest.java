@@ -150,6 +150,8 @@ abstract class AbstractHubStoreContractTest {
         "offered_at", "updated_at"));
     expected.put("ota_device_profiles", List.of("device_id", "time_zone", "tags"));
     expected.put("ota_group_profiles", List.of("group_name", "time_zone"));
+    expected.put("vertical_jobs", List.of("job_id", "document", "state", "reason", "consent_until", "consent_json",
+        "aligned_rows", "reports_json", "shares_json", "metrics_json", "model_id", "created_at", "updated_at"));
     Map<String, List<String>> actual = db.inTransaction(c -> {
       DatabaseMetaData meta = c.getMetaData();
       String schema = expectedDialect() == Dialect.POSTGRESQL ? c.getSchema() : null;

@@ -48,4 +48,49 @@ class VerticalSpecTest {
     assertThatThrownBy(() -> parse(ok.replace("\"breast_aligned\"", "\"Bad-Name\"").getBytes()))
         .hasMessageContaining("psi.aligned");
   }
+
+  private static final String PSI_ONLY = "{\"id\": \"align-1\", \"type\": \"vertical\", \"purpose\": \"p\","
+      + " \"guest\": {\"device\": \"dev-guest\", \"dataset\": \"small\", \"idColumn\": \"id\", \"features\": [\"x0\"]},"
+      + " \"hosts\": [{\"device\": \"dev-host\", \"dataset\": \"large\", \"idColumn\": \"id\"}],"
+      + " \"psi\": {\"mode\": \"MODE\", \"aligned\": \"small_aligned\"FILTER}}";
+
+  @Test
+  void guestLearnsAndUnbalancedRunOnlyAsPsiOnlyJobsWhereHostsReadTheirIdsAlone() throws Exception {
+    VerticalSpec gl = VerticalSpec.parse(PSI_ONLY.replace("MODE", "GUEST_LEARNS").replace("FILTER", "").getBytes());
+    assertThat(gl.psiOnly()).isTrue();
+    assertThat(gl.storesAligned("dev-guest")).isTrue();
+    assertThat(gl.storesAligned("dev-host")).isFalse();
+    assertThat(gl.reads("dev-host")).singleElement().satisfies(r -> {
+      assertThat(r.dataset()).isEqualTo("large");
+      assertThat(r.columns()).containsExactly("id");
+    });
+    assertThat(gl.reads("dev-guest")).hasSize(2);
+    VerticalSpec ub = VerticalSpec.parse(PSI_ONLY.replace("MODE", "UNBALANCED")
+        .replace("FILTER", ", \"filterId\": \"oem-2026-11\"").getBytes());
+    assertThat(ub.filterId()).isEqualTo("oem-2026-11");
+    assertThatThrownBy(() -> VerticalSpec.parse(PSI_ONLY.replace("MODE", "UNBALANCED").replace("FILTER", "").getBytes()))
+        .hasMessageContaining("psi.filterId");
+    assertThatThrownBy(() -> VerticalSpec.parse(PSI_ONLY.replace("MODE", "BOTH_LEARN")
+        .replace("FILTER", ", \"filterId\": \"oem-2026-11\"").getBytes())).hasMessageContaining("only for psi.mode UNBALANCED");
+    String ok = Files.readString(Path.of("..", "examples", "jobs", "breast_hetero_lr.json"));
+    assertThatThrownBy(() -> parse(ok.replace("\"BOTH_LEARN\"", "\"UNBALANCED\"").getBytes()))
+        .hasMessageContaining("psi.mode").hasMessageContaining("PSI-only job");
+  }
+
+  @Test
+  void reuseNeedsADatasetAlignedByBothLearnForTheSameParties() throws Exception {
+    VerticalSpec first = VerticalSpec.parse(example("breast_hetero_lr.json"));
+    String reuseDoc = new String(example("breast_hetero_lr.json"))
+        .replaceAll("\"psi\"\\s*:\\s*\\{[^}]*\\}", "\"psi\": {\"reuse\": true, \"aligned\": \"breast_aligned\"}")
+        .replace("\"breast-hetero-lr\"", "\"breast-vlr-2\"");
+    VerticalSpec reuse = VerticalSpec.parse(reuseDoc.getBytes());
+    assertThat(reuse.reuse()).isTrue();
+    AlignedDatasets.checkReuse(reuse, java.util.List.of(first));
+    assertThatThrownBy(() -> AlignedDatasets.checkReuse(reuse, java.util.List.of()))
+        .hasMessageContaining("no vertical job of this hub aligned a dataset of that name");
+    VerticalSpec swapped = VerticalSpec.parse(reuseDoc.replace("guest-device-id", "tmp-device-id")
+        .replace("host-device-id", "guest-device-id").replace("tmp-device-id", "host-device-id").getBytes());
+    assertThatThrownBy(() -> AlignedDatasets.checkReuse(swapped, java.util.List.of(first)))
+        .hasMessageContaining("was aligned by job " + first.id()).hasMessageContaining("run PSI for these parties");
+  }
 }

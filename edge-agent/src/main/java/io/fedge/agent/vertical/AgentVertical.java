@@ -89,6 +89,8 @@ public final class AgentVertical implements AutoCloseable {
     return t;
   });
   private final Map<String, Job> jobs = new ConcurrentHashMap<>();
+  private final KeptShares kept;
+  private final FilterParties filters;
   private volatile VerticalLink link;
 
   private static final class Job {
@@ -119,6 +121,8 @@ public final class AgentVertical implements AutoCloseable {
     this.consent = consent;
     this.store = store;
     this.clock = clock;
+    this.kept = new KeptShares(sharesDir, consent);
+    this.filters = new FilterParties(sharesDir.resolve("filters"));
   }
 
   /** Registers the {@code vertical} kind. */
@@ -159,8 +163,20 @@ public final class AgentVertical implements AutoCloseable {
         if (job.psi == null) {
           throw new IllegalStateException("PSI message for job " + jobId + " before its PSI stage");
         }
-        job.psi.onMessage(p);
+        if (p instanceof io.fedge.federation.psi.PsiMessages.FilterPublication fp
+            && job.psi instanceof FilterParties.ClientSlot slot) {
+          slot.accept(fp);
+        } else {
+          job.psi.onMessage(p);
+        }
         maybeFinishPsi(job);
+      } else if (m instanceof VerticalControl.ScoringSession s) {
+        stage = "score";
+        requireHub(from);
+        job.lr = kept.open(uplink.deviceId(), s, (to, msg) -> link().send(jobId, to, msg));
+        job.lrReported = true;
+        link().announce(jobId, credentials.get().chain());
+        LOG.info("vertical job {}: scoring session {} with the kept share", s.modelJob(), jobId);
       } else if (m instanceof LrStage s) {
         stage = "lr";
         requireHub(from);
@@ -194,6 +210,10 @@ public final class AgentVertical implements AutoCloseable {
         LOG.info("vertical job {} ended: {} {}", jobId, e.status(), e.reason() == null ? "" : e.reason());
         jobs.remove(jobId);
         link().forget(jobId);
+        if (!e.jobId().equals(jobId)) { // sent on a fresh stream after a hub restart
+          jobs.remove(e.jobId());
+          link().forget(e.jobId());
+        }
       } else {
         LOG.warn("vertical job {}: ignored a {} from {}", jobId, m.getClass().getSimpleName(), from);
       }
@@ -247,11 +267,16 @@ public final class AgentVertical implements AutoCloseable {
     IdNormalizer normalizer = IdNormalizer.of(s.normalization());
     PsiSettings settings = PsiSettings.defaults().withBatchSize(1024);
     io.fedge.federation.psi.PsiTransport t = msg -> link().send(job.id, msg.to(), msg);
-    job.psi = "guest".equals(s.role())
+    job.psi = mode == PsiMode.UNBALANCED ? filters.party(self, s, normalizer, ids, settings, t, this::psiProgress)
+        : "guest".equals(s.role())
         ? new PsiGuest(self, s.hosts(), job.id, mode, normalizer, ids, settings, t, this::psiProgress, new SecureRandom())
         : new PsiHost(self, s.guest(), job.id, mode, normalizer, ids, settings, t, this::psiProgress, new SecureRandom());
     LOG.info("vertical job {}: PSI as {} over {} ids of {}", job.id, s.role(), ids.size(), s.dataset());
     job.psi.start();
+    if (job.psi instanceof io.fedge.federation.psi.FilterServer fs) { // the large party learns nothing: done
+      job.psiReported = true;
+      report(job, new StageReport(job.id, "psi", true, null, 0, FilterParties.serverMetrics(fs, ids.size()), null));
+    }
   }
 
   private void psiProgress(String party, String peer, io.fedge.federation.psi.PsiProgress.Phase phase, long done,
@@ -276,7 +301,8 @@ public final class AgentVertical implements AutoCloseable {
       return;
     }
     job.psiReported = true;
-    PsiResult r = job.psi instanceof PsiGuest g ? g.result() : ((PsiHost) job.psi).result();
+    PsiResult r = job.psi instanceof PsiGuest g ? g.result()
+        : job.psi instanceof FilterParties.ClientSlot c ? c.result() : ((PsiHost) job.psi).result();
     if (r == null) { // a host in GUEST_LEARNS mode learns nothing
       report(job, new StageReport(job.id, "psi", true, "host learns nothing in GUEST_LEARNS", 0, Map.of(), null));
       return;
@@ -302,7 +328,8 @@ public final class AgentVertical implements AutoCloseable {
     batch.commit(store.get(), "psi:" + job.id, "aligned " + r.size() + " rows", clock.instant());
     job.psiRows = null;
     LOG.info("vertical job {}: PSI found {} common ids; stored as dataset {}", job.id, r.size(), s.aligned());
-    report(job, new StageReport(job.id, "psi", true, null, r.size(), Map.of(), null));
+    report(job, new StageReport(job.id, "psi", true, null, r.size(),
+        job.psi instanceof FilterParties.ClientSlot c ? c.metrics() : Map.of(), null));
   }
 
   // ---------------------------------------------------------------- LR
@@ -426,21 +453,7 @@ public final class AgentVertical implements AutoCloseable {
    * its own share (the registry on the hub records the share's digest).
    */
   private void keepShare(Job job) {
-    try {
-      java.nio.file.Files.createDirectories(sharesDir);
-      java.nio.file.Path f = sharesDir.resolve(job.id + ".lr-share.json");
-      java.nio.file.Path tmp = sharesDir.resolve(job.id + ".lr-share.json.tmp");
-      java.nio.file.Files.write(tmp, WireCodec.mapper().writeValueAsBytes(job.lr.modelShare()));
-      try {
-        java.nio.file.Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
-      } catch (UnsupportedOperationException e) {
-        // not a POSIX file system
-      }
-      java.nio.file.Files.move(tmp, f, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-    } catch (java.io.IOException e) {
-      throw new DataException("cannot keep the model share of job " + job.id + ": " + e.getMessage());
-    }
+    kept.keep(job.id, job.lr.modelShare());
   }
 
   /** SHA-256 over the share's feature names and weights: the party's commitment to its model share. */

@@ -30,6 +30,7 @@ public final class FilterServer extends PsiParty {
   private final int fingerprintBits;
   private final Map<String, ClientSession> clients = new HashMap<>();
   private FilterPublication publication;
+  private int blindedOwn;
 
   private static final class ClientSession {
     final Hello hello;
@@ -53,6 +54,45 @@ public final class FilterServer extends PsiParty {
     this.fingerprintBits = fingerprintBits;
   }
 
+  /**
+   * A server for a filter published before (its key and publication kept by the large party): it
+   * answers small parties' sessions with the same key and re-sends the same filter, without hashing
+   * or blinding its own set again.
+   *
+   * @param key the filter epoch's secret key, as {@link #keyBytes()} returned it
+   */
+  public static FilterServer resume(String self, FilterPublication publication, byte[] key, PsiSettings settings,
+      PsiTransport transport, PsiProgress progress) {
+    if (!self.equals(publication.from())) {
+      throw new PsiException(PsiException.Code.FILTER_INVALID,
+          "the kept filter was published by " + publication.from() + ", not by " + self);
+    }
+    return new FilterServer(self, publication, Scalar.fromCanonicalBytes(key), settings, transport, progress);
+  }
+
+  private FilterServer(String self, FilterPublication publication, Scalar key, PsiSettings settings,
+      PsiTransport transport, PsiProgress progress) {
+    super(self, transport, settings, progress);
+    CuckooFilter.checkBits(publication.fingerprintBits());
+    this.filterId = requireId(publication.session(), "filter id");
+    this.normalizer = IdNormalizer.of(publication.normalization());
+    this.ids = null;
+    this.blinder = new Blinder(filterId, settings.parallelism());
+    this.key = key;
+    this.fingerprintBits = publication.fingerprintBits();
+    this.publication = publication;
+  }
+
+  /** The filter epoch's secret key (32 bytes, little endian): keep it secret, as long as the filter is in use. */
+  public byte[] keyBytes() {
+    return key.toBytes();
+  }
+
+  /** How many of its own ids this server hashed and blinded (0 for a {@link #resume resumed} server). */
+  public int blindedOwnIds() {
+    return blindedOwn;
+  }
+
   /** Builds the filter (in batches, with progress) and sends it to {@code *}; returns it too. */
   public FilterPublication publish() {
     if (publication == null) {
@@ -67,6 +107,7 @@ public final class FilterServer extends PsiParty {
       for (int from = 0; from < n; from += settings.batchSize()) {
         int to = Math.min(n, from + settings.batchSize());
         byte[] pts = blinder.hashAndBlind(ids.utf8, identity, from, to, key);
+        blindedOwn += to - from;
         int base = from;
         blinder.forEach(to - from, i -> {
           long[] k = new long[2];

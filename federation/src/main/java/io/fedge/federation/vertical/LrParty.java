@@ -93,6 +93,27 @@ public abstract class LrParty implements VerticalEndpoint {
     return new LrModelShare(id, table.features(), standardizer, weights.clone(), hasIntercept());
   }
 
+  /**
+   * Makes this party a scorer of a model trained earlier (after a restart): it takes its kept share
+   * instead of training, and answers score requests of {@code jobId} for the rows of its scoring
+   * table.
+   *
+   * @throws VerticalException if the share is not this party's or its columns differ from the table's
+   */
+  public void restore(String jobId, String guest, List<String> hosts, LrModelShare share) {
+    if (!id.equals(share.party()) || !share.features().equals(table.features()) || share.intercept() != hasIntercept()
+        || share.weights().length != table.featureCount() + (hasIntercept() ? 1 : 0)) {
+      throw new VerticalException("the kept model share does not fit " + id + "'s columns " + table.features());
+    }
+    this.jobId = jobId;
+    this.guestId = guest;
+    this.hostIds = List.copyOf(hosts);
+    this.columns = share.weights().length;
+    this.standardizer = share.standardizer();
+    this.weights = share.weights().clone();
+    this.trained = true;
+  }
+
   @Override
   public String partyId() {
     return id;

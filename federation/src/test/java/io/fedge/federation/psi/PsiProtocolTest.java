@@ -139,6 +139,44 @@ class PsiProtocolTest {
     assertThat(server.openSessions()).isZero();
   }
 
+  @Test
+  void aFilterServerResumedFromItsKeptKeyServesLaterJobsWithoutBlindingItsSetAgain() {
+    Random rnd = new Random(5);
+    Set<Integer> large = randomSubset(rnd, 0, N);
+    List<String> largeIds = PsiFixture.party(large, 0, 0, 1, rnd);
+    InMemoryRelay first = new InMemoryRelay(true);
+    FilterServer built = new FilterServer("oem", "filter-kept", EMAIL, largeIds, 32, PsiFixture.settings(), first,
+        null, PsiFixture.random());
+    first.register(built);
+    FilterPublication filter = built.publish();
+    first.run();
+    assertThat(built.blindedOwnIds()).isEqualTo(largeIds.size());
+    byte[] key = built.keyBytes();
+    built.close();
+    // what the large party keeps: the key and the publication, through the wire codec
+    FilterPublication kept = (FilterPublication) PsiCodec.decode(PsiCodec.encode(filter));
+
+    InMemoryRelay later = new InMemoryRelay(true);
+    FilterServer resumed = FilterServer.resume("oem", kept, key, PsiFixture.settings(), later, null);
+    later.register(resumed);
+    Set<Integer> small = randomSubset(rnd, 5_000, N);
+    List<String> smallIds = PsiFixture.party(small, 0, 0, 2, rnd);
+    FilterClient client = new FilterClient("dealer", "oem", "job-5", resumed.publish(), EMAIL, smallIds,
+        PsiFixture.settings(), later, null, PsiFixture.random());
+    later.register(client);
+    client.start();
+    later.run();
+
+    Set<Integer> expected = new TreeSet<>(small);
+    expected.retainAll(large);
+    assertThat(expected).hasSizeBetween(1_000, N - 1_000);
+    assertThat(client.result().normalizedIds()).isEqualTo(PsiFixture.canonicalSorted(expected));
+    assertRowsPointAtTheIds(client.result(), smallIds);
+    assertThat(resumed.blindedOwnIds()).as("a resumed server does not hash or blind its own set").isZero();
+    assertNoIdOrHashInAnyMessage(later, "filter-kept", largeIds, smallIds);
+    resumed.close();
+  }
+
   private static void run(InMemoryRelay relay, PsiParty... parties) {
     for (PsiParty p : parties) {
       relay.register(p);

@@ -27,10 +27,13 @@ public final class VerticalControl {
    * ({@code columns}, in intersection order) as the derived dataset {@code aligned}.
    *
    * @param role {@code guest} or {@code host}
-   * @param mode {@code BOTH_LEARN} or {@code GUEST_LEARNS}
+   * @param mode {@code BOTH_LEARN}, {@code GUEST_LEARNS} (only the guest stores {@code aligned}) or
+   *     {@code UNBALANCED} (the host is the large party: it publishes, or reuses, the filter
+   *     {@code filterId}; the guest is the small party and stores {@code aligned})
+   * @param filterId the large party's filter epoch (UNBALANCED), else null
    */
   public record PsiStage(String jobId, String role, String guest, List<String> hosts, String dataset,
-      String idColumn, List<String> columns, String normalization, String mode, String aligned) {}
+      String idColumn, List<String> columns, String normalization, String mode, String aligned, String filterId) {}
 
   /**
    * Hub to each party: train vertical LR on the aligned dataset {@code aligned}: {@code features}
@@ -60,4 +63,15 @@ public final class VerticalControl {
 
   /** Hub to parties: the job is over (done or failed); drop its keys and state. */
   public record JobEnd(String jobId, String status, String reason) {}
+
+  /**
+   * Hub to each party, on a fresh stream {@code jobId} (a scoring session): score with the model
+   * share kept from the finished job {@code modelJob} (after a hub or agent restart, when the
+   * job's own streams are gone). The party reads its share from disk, checks it against
+   * {@code shareSha256} (the registry's commitment), reads the aligned rows through the consent of
+   * {@code modelJob} and announces a key for the session; {@code lr.ScoreRequest}s of the session
+   * follow.
+   */
+  public record ScoringSession(String jobId, String modelJob, String role, String guest, List<String> hosts,
+      String aligned, List<String> features, String label, String shareSha256) {}
 }
