@@ -11,8 +11,8 @@ import java.util.function.Consumer;
  * feature lands by implementing its methods here.
  *
  * <p>Calls may block (SQLite); the dashboard calls them on worker threads. Implementations must
- * be thread-safe and must not return raw customer rows anywhere except {@link #recentRows} and
- * {@link #quarantine}, which the dashboard serves only to a logged-in dealer.
+ * be thread-safe and must not return raw customer rows anywhere except {@link #recentRows},
+ * {@link #quarantine} and {@link #scores}, which the dashboard serves only to a logged-in dealer.
  */
 public interface DashboardBackend {
 
