@@ -11,9 +11,10 @@ import java.util.Map;
  * {@link ScoreJobs}, encode. The scores themselves are never here: they stay at the guest.
  */
 public final class ScoreRoutes implements ApiRoutes {
-  private final ScoreJobs jobs;
+  private final java.util.function.Supplier<ScoreJobs> jobs;
 
-  public ScoreRoutes(ScoreJobs jobs) {
+  /** @param jobs the hub's batch-scoring jobs, looked up per request */
+  public ScoreRoutes(java.util.function.Supplier<ScoreJobs> jobs) {
     this.jobs = jobs;
   }
 
@@ -21,14 +22,14 @@ public final class ScoreRoutes implements ApiRoutes {
   public void mount(Router r, HttpApi api) {
     r.post("/api/v1/models/:id/score-jobs").handler(ctx -> api.blocking(ctx, 201,
         () -> submit(ctx.pathParam("id"), HttpApi.rawBody(ctx))));
-    r.get("/api/v1/score-jobs").handler(ctx -> api.blocking(ctx, 200, () -> Map.of("jobs", jobs.list())));
+    r.get("/api/v1/score-jobs").handler(ctx -> api.blocking(ctx, 200, () -> Map.of("jobs", jobs.get().list())));
     r.get("/api/v1/score-jobs/:id").handler(ctx -> api.blocking(ctx, 200,
-        () -> jobs.view(ctx.pathParam("id")).orElseThrow(() -> ApiError.notFound("batch-scoring job " + ctx.pathParam("id")))));
+        () -> jobs.get().view(ctx.pathParam("id")).orElseThrow(() -> ApiError.notFound("batch-scoring job " + ctx.pathParam("id")))));
   }
 
   private Object submit(String modelId, byte[] body) {
     try {
-      return jobs.submit(modelId, body);
+      return jobs.get().submit(modelId, body);
     } catch (ScoreJobs.InvalidScoreJobException e) {
       throw switch (e.status()) {
         case 404 -> new ApiError(404, "not_found", e.getMessage());

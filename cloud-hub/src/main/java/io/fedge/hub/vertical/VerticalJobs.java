@@ -145,7 +145,7 @@ public final class VerticalJobs implements AutoCloseable {
     VerticalSpec spec = VerticalSpec.parse(document);
     Instant now = clock.instant();
     Job job = new Job(spec, now.plus(spec.consentTimeout()));
-    if (jobs.putIfAbsent(spec.id(), job) != null || store.job(spec.id()).isPresent()) {
+    if (scoreJobs.owns(spec.id()) || jobs.putIfAbsent(spec.id(), job) != null || store.job(spec.id()).isPresent()) {
       throw new IllegalStateException("a job with id '" + spec.id() + "' exists; choose another id");
     }
     for (String d : spec.parties()) {
