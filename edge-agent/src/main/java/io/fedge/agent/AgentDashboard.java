@@ -113,6 +113,25 @@ public final class AgentDashboard implements DashboardBackend {
   }
 
   @Override
+  public Optional<ScoresPage> scores(String scoreJob, long afterRow, int limit) {
+    Optional<DatasetInfo> d = io.fedge.agent.vertical.BatchScoring.output(data.store(), scoreJob);
+    if (d.isEmpty()) {
+      return Optional.empty();
+    }
+    List<String> columns = d.get().schema().names();
+    io.fedge.agent.data.DataStore.Page page = data.store().page(d.get().name(), columns, afterRow, limit);
+    List<List<String>> rows = new ArrayList<>();
+    for (Object[] r : page.rows()) {
+      List<String> cells = new ArrayList<>(r.length);
+      for (Object v : r) {
+        cells.add(v == null ? "" : v.toString());
+      }
+      rows.add(cells);
+    }
+    return Optional.of(new ScoresPage(d.get().name(), columns, rows, page.lastRow()));
+  }
+
+  @Override
   public Optional<QuarantinePage> quarantine(String dataset, long offset, int limit) {
     Optional<DatasetInfo> d = data.store().dataset(dataset);
     if (d.isEmpty()) {

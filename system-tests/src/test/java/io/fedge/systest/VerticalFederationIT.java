@@ -33,7 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Vertical federation with the real hub and two separate agent processes over MQTT/TLS: PSI on the
  * breast hetero split with 20% of each side's rows dropped (examples/data/vertical), vertical LR
  * with the hub as arbiter, test AUC against central Tribuo LR on the joined rows, and online
- * scoring through the parties against the centrally assembled model.
+ * scoring through the parties against the centrally assembled model, then batch scoring driven by
+ * the guest (scores downloadable from the guest's dashboard only).
  */
 class VerticalFederationIT {
   static final ObjectMapper JSON = new ObjectMapper();
@@ -179,6 +180,8 @@ class VerticalFederationIT {
     String outside = gRows.keySet().stream().filter(id -> !known.contains(id)).findFirst().orElseThrow();
     assertThat(ops.post("/api/v1/models/" + modelId + "/score", Map.of("id", outside)).status()).isEqualTo(422);
 
+    batchScoring(ops, modelId, known, gRows, hRows, gs, hs);
+
     // GUEST_LEARNS (PSI only): the guest stores the intersection, the host learns and stores nothing
     OpsClient.Response trainGl = ops.post("/api/v1/vertical-jobs", job.deepCopy().put("id", "breast-gl-train")
         .set("psi", JSON.valueToTree(Map.of("mode", "GUEST_LEARNS", "aligned", "breast_guest_only"))));
@@ -299,6 +302,60 @@ class VerticalFederationIT {
       store.scan(dataset, List.of("psi_id"), row -> out.add((String) row[0]));
     }
     return out;
+  }
+
+  /**
+   * Batch scoring over MQTT: the guest drives chunks of 100 rows with the host, stores the scores
+   * and serves them as CSV on its own dashboard; the hub sees counts only, the host has nothing.
+   */
+  private void batchScoring(OpsClient ops, String modelId, TreeSet<String> known, Map<String, double[]> gRows,
+      Map<String, double[]> hRows, LrModelShare gs, LrModelShare hs) throws Exception {
+    assertThat(ops.post("/api/v1/models/no-such-v1/score-jobs", Map.of("id", "x-scores", "output", "x")).status())
+        .isEqualTo(404);
+    OpsClient.Response started = ops.post("/api/v1/models/" + modelId + "/score-jobs", map("id", "breast-scores",
+        "requester", "systest", "purpose", "integration test", "output", "breast_scores", "chunkRows", 100));
+    assertThat(started.status()).as(started.body().toString()).isEqualTo(201);
+    long t0 = System.nanoTime();
+    await("batch scoring over").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(300)).until(() -> {
+      String s = ops.get("/api/v1/score-jobs/breast-scores").body().path("state").asText();
+      return s.equals("DONE") || s.equals("FAILED");
+    });
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    JsonNode view = ops.get("/api/v1/score-jobs/breast-scores").body();
+    assertThat(view.path("state").asText()).as(view.toString()).isEqualTo("DONE");
+    assertThat(view.path("progress").path("rowsScored").asInt()).isEqualTo(known.size());
+    assertThat(view.path("progress").path("rowsTotal").asInt()).isEqualTo(known.size());
+    assertThat(view.path("progress").path("chunks").asInt()).isEqualTo((known.size() + 99) / 100);
+    // the hub's view holds counts, names and states only: no id, no score
+    List<String> fields = new ArrayList<>();
+    view.fieldNames().forEachRemaining(fields::add);
+    assertThat(fields).containsExactlyInAnyOrder("id", "type", "modelId", "state", "reason", "guest", "hosts",
+        "datasets", "output", "chunkRows", "consentUntil", "consent", "progress", "submittedAt", "finishedAt");
+    assertThat(view.path("hosts").size()).isEqualTo(1);
+    assertThat(view.toString()).doesNotContain("psi_id").doesNotContain("score\":0.");
+
+    // the guest downloads its scores; each equals the centrally assembled split model (hence the online score)
+    java.net.http.HttpResponse<String> csv = agents.get(0).dashboardGet("/api/score-jobs/breast-scores/scores.csv");
+    assertThat(csv.statusCode()).as(csv.body()).isEqualTo(200);
+    assertThat(csv.headers().firstValue("content-type").orElse("")).startsWith("text/csv");
+    List<String> lines = csv.body().lines().toList();
+    assertThat(lines.get(0)).isEqualTo("\"psi_id\",\"score\",\"y\""); // the dashboard quotes every field
+    assertThat(lines).hasSize(known.size() + 1);
+    TreeSet<String> seen = new TreeSet<>();
+    for (String l : lines.subList(1, lines.size())) {
+      String[] f = l.replace("\"", "").split(",");
+      String id = f[0];
+      seen.add(id);
+      double z = gs.partialScore(java.util.Arrays.copyOfRange(gRows.get(id), 1, 11)) + hs.partialScore(hRows.get(id));
+      assertThat(Double.parseDouble(f[1])).as("score of %s", id)
+          .isCloseTo(1 / (1 + Math.exp(-z)), org.assertj.core.data.Offset.offset(1e-9));
+      assertThat(Double.parseDouble(f[2])).isEqualTo(gRows.get(id)[0]);
+    }
+    assertThat(seen).isEqualTo(known);
+    // the host's dashboard has no scores of the job
+    assertThat(agents.get(1).dashboardGet("/api/score-jobs/breast-scores/scores.csv").statusCode()).isEqualTo(404);
+    System.out.printf("batch scoring: %d rows in %d chunks over MQTT in %.1f s%n", known.size(),
+        view.path("progress").path("chunks").asInt(), seconds);
   }
 
   private static LrModelShare share(AgentProcess a, String job) throws Exception {

@@ -78,6 +78,7 @@ public final class VerticalJobs implements AutoCloseable {
   private volatile RoundListener listener = RoundListener.NONE;
   private final VerticalLink link;
   private final VerticalRelay relay;
+  private final ScoreJobs scoreJobs;
   private final Map<String, Job> jobs = new ConcurrentHashMap<>();
   private final Map<String, String> modelToJob = new ConcurrentHashMap<>();
   private final AtomicLong requests = new AtomicLong();
@@ -122,6 +123,7 @@ public final class VerticalJobs implements AutoCloseable {
     this.link = new VerticalLink(VerticalPacket.HUB, null, null, p -> transport.send(p.to(), Kinds.VERTICAL, p),
         (job, from, m) -> worker.execute(() -> safely(job, () -> onMessage(job, from, m))), random, 512L << 20);
     this.relay = new VerticalRelay(this::relayParties, transport, link::onPacket);
+    this.scoreJobs = new ScoreJobs(store, transport, clock, link::send, link::forget, () -> listener, jobs::containsKey);
   }
 
   public void setListener(RoundListener l) {
@@ -138,7 +140,10 @@ public final class VerticalJobs implements AutoCloseable {
     if (j == null) {
       j = sessions.get(jobId);
     }
-    if (j == null || j.state == State.CONSENT || j.state == State.FAILED) {
+    if (j == null) {
+      return scoreJobs.parties(jobId);
+    }
+    if (j.state == State.CONSENT || j.state == State.FAILED) {
       return Optional.empty();
     }
     return Optional.of(Set.copyOf(j.spec.parties()));
@@ -151,7 +156,7 @@ public final class VerticalJobs implements AutoCloseable {
     Instant now = clock.instant();
     Job job = new Job(spec, now.plus(spec.consentTimeout()));
     job.createdAt = now;
-    if (jobs.containsKey(spec.id()) || store.job(spec.id()).isPresent()) {
+    if (scoreJobs.owns(spec.id()) || jobs.containsKey(spec.id()) || store.job(spec.id()).isPresent()) {
       throw new IllegalStateException("a job with id '" + spec.id() + "' exists; choose another id");
     }
     if (spec.reuse()) {
@@ -172,10 +177,19 @@ public final class VerticalJobs implements AutoCloseable {
 
   /** Whether this feature runs {@code jobId} (consent decisions are routed here then). */
   public boolean owns(String jobId) {
-    return jobs.containsKey(jobId);
+    return jobs.containsKey(jobId) || scoreJobs.owns(jobId);
+  }
+
+  /** Batch-scoring jobs of the models these jobs published. */
+  public ScoreJobs scoreJobs() {
+    return scoreJobs;
   }
 
   public void onConsent(String deviceId, ConsentDecision d) {
+    if (scoreJobs.owns(d.jobId())) {
+      scoreJobs.onConsent(deviceId, d);
+      return;
+    }
     Job job = jobs.get(d.jobId());
     if (job == null || !job.consent.containsKey(deviceId)) {
       throw new WireException(WireException.Reason.INVALID_FIELD, "no vertical job '" + d.jobId() + "' offered to this device");
@@ -220,6 +234,7 @@ public final class VerticalJobs implements AutoCloseable {
     if (!restartNotices.isEmpty()) {
       worker.execute(this::sendRestartNotices);
     }
+    scoreJobs.tick();
     Instant now = clock.instant();
     for (Job j : jobs.values()) {
       if (j.state == State.CONSENT && now.isAfter(j.consentUntil)) {
@@ -278,6 +293,7 @@ public final class VerticalJobs implements AutoCloseable {
       job = sessions.get(jobId);
     }
     if (job == null) {
+      scoreJobs.onMessage(jobId, from, m);
       return;
     }
     if (m instanceof KeyAnnouncement a) {

@@ -30,6 +30,7 @@ public final class VerticalRoutes implements ApiRoutes {
         () -> jobs.view(ctx.pathParam("id")).orElseThrow(() -> ApiError.notFound("vertical job " + ctx.pathParam("id")))));
     r.post("/api/v1/models/:id/score").handler(ctx -> api.blocking(ctx, 200,
         () -> score(ctx.pathParam("id"), HttpApi.body(ctx))));
+    new ScoreRoutes(() -> jobs.scoreJobs()).mount(r, api);
   }
 
   private Object submit(byte[] body) {

@@ -31,7 +31,8 @@ class RoundRoutesOpenApiTest {
       }
       // Guard: the test found the routes it checks.
       assertThat(routed).containsKeys("/api/v1/jobs", "/api/v1/jobs/{id}/rounds", "/api/v1/jobs/{id}/progress", "/api/v1/jobs/{id}/metrics", "/api/v1/models/{id}/parameters",
-          "/api/v1/vertical-jobs", "/api/v1/vertical-jobs/{id}", "/api/v1/models/{id}/score");
+          "/api/v1/vertical-jobs", "/api/v1/vertical-jobs/{id}", "/api/v1/models/{id}/score",
+          "/api/v1/models/{id}/score-jobs", "/api/v1/score-jobs", "/api/v1/score-jobs/{id}");
       JsonNode paths = WireCodec.mapper().readTree(in).get("paths");
       routed.forEach((path, methods) -> {
         assertThat(paths.has(path)).as("openapi.json documents %s", path).isTrue();

@@ -127,6 +127,23 @@ public final class JobDataAccess {
     data.scan(dataset, columns, visitor);
   }
 
+  /** A bounded page of {@link #readRows}: at most {@code limit} rows after load position {@code afterRow}. */
+  public DataStore.Page readPage(String dataset, List<String> columns, long afterRow, int limit) {
+    check(dataset, columns);
+    data.dataset(dataset).orElseThrow(() -> new DataException("dataset '" + dataset + "' does not exist"));
+    return data.page(dataset, columns, afterRow, limit);
+  }
+
+  /** The approved {@code columns} of the rows whose {@code keyColumn} (approved too) is one of {@code keys}. */
+  public java.util.Map<String, Object[]> lookup(String dataset, String keyColumn, List<String> columns,
+      List<String> keys) {
+    List<String> all = new ArrayList<>(columns);
+    all.add(keyColumn);
+    check(dataset, all);
+    data.dataset(dataset).orElseThrow(() -> new DataException("dataset '" + dataset + "' does not exist"));
+    return data.lookup(dataset, keyColumn, columns, keys);
+  }
+
   private static void checkNumeric(Schema schema, List<String> columns) {
     for (String c : columns) {
       int i = schema.indexOf(c);

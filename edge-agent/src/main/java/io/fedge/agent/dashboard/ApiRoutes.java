@@ -39,6 +39,7 @@ final class ApiRoutes {
     r.get("/api/datasets/:name/rows").blockingHandler(this::rows, false);
     r.get("/api/datasets/:name/quarantine").blockingHandler(this::quarantine, false);
     r.get("/api/datasets/:name/quarantine.csv").blockingHandler(this::quarantineCsv, false);
+    r.get("/api/score-jobs/:job/scores.csv").blockingHandler(this::scoresCsv, false);
     r.get("/api/consents").blockingHandler(ctx -> Http.json(ctx, 200, backend.pendingConsents()), false);
     r.get("/api/consents/history").blockingHandler(ctx -> Http.json(ctx, 200, backend.consentHistory()), false);
     r.post("/api/consents/:job/approve").blockingHandler(ctx -> decide(ctx, true), false);
@@ -100,6 +101,43 @@ final class ApiRoutes {
           break;
         }
         page = backend.quarantine(name.get(), offset, CSV_PAGE).orElseThrow();
+      }
+      res.end();
+    } catch (Exception e) {
+      res.reset(); // the download is cut rather than silently short
+    }
+  }
+
+  /**
+   * Streams the scores of a batch-scoring job this appliance drove as guest, as CSV, page by page;
+   * 404 where there are none (on a host, or before the job stored a chunk).
+   */
+  private void scoresCsv(RoutingContext ctx) {
+    String job = ctx.pathParam("job");
+    if (job == null || job.isEmpty() || job.length() > 128 || job.chars().anyMatch(Character::isISOControl)) {
+      Http.error(ctx, 400, "That job id is not valid.");
+      return;
+    }
+    Optional<DashboardBackend.ScoresPage> first = backend.scores(job, 0, CSV_PAGE);
+    if (first.isEmpty()) {
+      Http.error(ctx, 404, "This appliance holds no scores of job " + job + ".");
+      return;
+    }
+    HttpServerResponse res = ctx.response();
+    String file = first.get().dataset().replaceAll("[^A-Za-z0-9._-]", "_") + ".csv";
+    res.setChunked(true)
+        .putHeader(HttpHeaders.CONTENT_TYPE, "text/csv; charset=utf-8")
+        .putHeader("Content-Disposition", "attachment; filename=\"" + file + "\"");
+    try {
+      await(res.write(Csv.row(first.get().columns())));
+      DashboardBackend.ScoresPage page = first.get();
+      while (!page.rows().isEmpty()) {
+        StringBuilder sb = new StringBuilder();
+        for (List<String> row : page.rows()) {
+          sb.append(Csv.row(row));
+        }
+        await(res.write(sb.toString()));
+        page = backend.scores(job, page.lastRow(), CSV_PAGE).orElseThrow();
       }
       res.end();
     } catch (Exception e) {

@@ -405,6 +405,89 @@ public final class DataStore implements AutoCloseable {
         });
   }
 
+  /** Rows of one {@link #page} read and the load position to continue after. */
+  public record Page(List<Object[]> rows, long lastRow) {}
+
+  /**
+   * At most {@code limit} rows of {@code dataset} after load position {@code afterRow} (0 for the
+   * start), in load order: a bounded read for jobs that go through a dataset chunk by chunk.
+   */
+  public Page page(String dataset, List<String> columns, long afterRow, int limit) {
+    return read(
+        c -> {
+          List<Column> cols = columnsOf(c, dataset, columns);
+          StringBuilder sql = new StringBuilder("SELECT _row");
+          for (Column col : cols) {
+            sql.append(", ").append(quote(col.name()));
+          }
+          sql.append(" FROM ").append(table(dataset)).append(" WHERE _row > ? ORDER BY _row LIMIT ?");
+          List<Object[]> rows = new ArrayList<>();
+          long last = afterRow;
+          try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            ps.setLong(1, afterRow);
+            ps.setInt(2, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                last = rs.getLong(1);
+                Object[] row = new Object[cols.size()];
+                for (int i = 0; i < cols.size(); i++) {
+                  row[i] = storedValue(rs, cols.get(i));
+                }
+                rows.add(row);
+              }
+            }
+          }
+          return new Page(rows, last);
+        });
+  }
+
+  /**
+   * The named columns of the rows of {@code dataset} whose {@code keyColumn} is one of {@code keys}
+   * (by the dataset's index when the key is its unique key), keyed by that value; keys without a
+   * row are absent. One snapshot.
+   */
+  public Map<String, Object[]> lookup(String dataset, String keyColumn, List<String> columns, List<String> keys) {
+    return read(
+        c -> {
+          List<Column> cols = columnsOf(c, dataset, columns);
+          columnsOf(c, dataset, List.of(keyColumn));
+          StringBuilder sql = new StringBuilder("SELECT ");
+          for (int i = 0; i < cols.size(); i++) {
+            sql.append(i == 0 ? "" : ", ").append(quote(cols.get(i).name()));
+          }
+          sql.append(" FROM ").append(table(dataset)).append(" WHERE ").append(quote(keyColumn)).append(" = ? LIMIT 1");
+          Map<String, Object[]> out = new java.util.HashMap<>();
+          try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            for (String k : keys) {
+              ps.setString(1, k);
+              try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                  Object[] row = new Object[cols.size()];
+                  for (int i = 0; i < cols.size(); i++) {
+                    row[i] = storedValue(rs, cols.get(i));
+                  }
+                  out.put(k, row);
+                }
+              }
+            }
+          }
+          return out;
+        });
+  }
+
+  private static List<Column> columnsOf(Connection c, String dataset, List<String> columns) throws SQLException {
+    Schema schema = dataset(c, dataset).orElseThrow(() -> new DataException("no dataset named " + dataset)).schema();
+    List<Column> cols = new ArrayList<>();
+    for (String n : columns) {
+      int i = schema.indexOf(n);
+      if (i < 0) {
+        throw new DataException("dataset " + dataset + " has no column '" + n + "'");
+      }
+      cols.add(schema.column(i));
+    }
+    return cols;
+  }
+
   private static Object storedValue(ResultSet rs, Column col) throws SQLException {
     String n = col.name();
     Object v;

@@ -92,6 +92,7 @@ public final class AgentVertical implements AutoCloseable {
   private final KeptShares kept;
   private final FilterParties filters;
   private volatile VerticalLink link;
+  private BatchScoring batch;
 
   private static final class Job {
     final String id;
@@ -147,6 +148,10 @@ public final class AgentVertical implements AutoCloseable {
   }
 
   private void dispatch(String jobId, String from, Object m) {
+    if (batch().handles(jobId, m)) {
+      batch().onMessage(jobId, from, m);
+      return;
+    }
     Job job = jobs.computeIfAbsent(jobId, Job::new);
     String stage = "psi";
     try {
@@ -224,6 +229,36 @@ public final class AgentVertical implements AutoCloseable {
           || e instanceof IllegalStateException ? e.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage();
       report(job, new StageReport(jobId, stage, false, msg, 0, Map.of(), null));
     }
+  }
+
+  /** Batch-scoring jobs (their own class); made on first use, on the vertical-job thread. */
+  private BatchScoring batch() {
+    BatchScoring b = batch;
+    if (b == null) {
+      b = new BatchScoring(uplink.deviceId(), consent, store, sharesDir, clock, new BatchScoring.Relay() {
+        @Override
+        public void send(String jobId, String to, VerticalMessage message) {
+          link().send(jobId, to, message);
+        }
+
+        @Override
+        public void report(String jobId, Object toHub) {
+          link().send(jobId, VerticalPacket.HUB, toHub);
+        }
+
+        @Override
+        public void announce(String jobId) {
+          link().announce(jobId, credentials.get().chain());
+        }
+
+        @Override
+        public void forget(String jobId) {
+          link().forget(jobId);
+        }
+      });
+      batch = b;
+    }
+    return b;
   }
 
   private static void requireHub(String from) {

@@ -83,7 +83,8 @@ class DashboardHttpTest {
   @Test
   void everyPageAndApiNeedsASessionExceptHealthAndLogin() throws Exception {
     for (String p : List.of("/api/status", "/api/datasets", "/api/consents", "/api/consents/history", "/api/training",
-        "/api/training/stream", "/api/updates", "/api/receipts", "/api/session", "/api/datasets/x/quarantine.csv")) {
+        "/api/training/stream", "/api/updates", "/api/receipts", "/api/session", "/api/datasets/x/quarantine.csv",
+        "/api/score-jobs/x/scores.csv")) {
       assertThat(get(p, null).statusCode()).as(p).isEqualTo(401);
       assertThat(get(p, "fedge_session=" + "A".repeat(43)).statusCode()).as(p + " with a made-up session").isEqualTo(401);
     }
@@ -152,6 +153,35 @@ class DashboardHttpTest {
     assertThat(get("/api/datasets/nope/quarantine.csv", session()).statusCode()).isEqualTo(404);
     assertThat(JSON.readTree(get("/api/updates", session()).body())).isEmpty();
     assertThat(JSON.readTree(get("/api/receipts", session()).body())).isEmpty();
+  }
+
+  @Test
+  void theScoresOfABatchScoringJobDownloadAsCsvAcrossPagesAndUnknownJobsAre404() throws Exception {
+    io.fedge.agent.data.Schema schema = new io.fedge.agent.data.Schema(List.of(
+        new io.fedge.agent.data.Column("psi_id", io.fedge.agent.data.ColumnType.STRING),
+        new io.fedge.agent.data.Column("score", io.fedge.agent.data.ColumnType.FLOAT),
+        new io.fedge.agent.data.Column("y", io.fedge.agent.data.ColumnType.INT)));
+    try (io.fedge.agent.data.DataStore store = io.fedge.agent.data.DataStore.open(
+        agent.dataDir().resolve("state").resolve("data.db"))) {
+      io.fedge.agent.data.DatasetBatch b = new io.fedge.agent.data.DatasetBatch("churn_scores", "score:churn-scores",
+          schema, List.of("psi_id"));
+      for (int i = 0; i < 2500; i++) {
+        b.add(new Object[] {"c" + i, i / 2500.0, (long) (i % 2)}, "score:churn-scores", i + 1);
+      }
+      b.commit(store, "score:churn-scores", "scored 2500 rows", java.time.Instant.now());
+    }
+    HttpResponse<String> csv = get("/api/score-jobs/churn-scores/scores.csv", session());
+    assertThat(csv.statusCode()).isEqualTo(200);
+    assertThat(csv.headers().firstValue("content-type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/csv"));
+    assertThat(csv.headers().firstValue("content-disposition")).contains("attachment; filename=\"churn_scores.csv\"");
+    List<String> lines = csv.body().lines().toList();
+    assertThat(lines).hasSize(2501);
+    assertThat(lines.get(0)).isEqualTo("\"psi_id\",\"score\",\"y\"");
+    assertThat(lines.get(1)).isEqualTo("\"c0\",\"0.0\",\"0\"");
+    assertThat(lines.get(2500)).isEqualTo("\"c2499\",\"" + (2499 / 2500.0) + "\",\"1\"");
+    assertThat(get("/api/score-jobs/other-job/scores.csv", session()).statusCode()).isEqualTo(404);
+    // a dataset that is not a job's scores is not served by this route
+    assertThat(get("/api/score-jobs/churn_scores/scores.csv", session()).statusCode()).isEqualTo(404);
   }
 
   @Test

@@ -115,6 +115,20 @@ public final class AgentProcess extends JavaProcess {
     }
   }
 
+  /** GET of a dashboard path as the signed-in dealer. */
+  public HttpResponse<String> dashboardGet(String path) throws IOException, InterruptedException {
+    if (dashboardSession == null) {
+      dashboardSession = signIn(dashboardUrl(), dataDir, name());
+    }
+    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(dashboardUrl() + path))
+        .timeout(Duration.ofSeconds(30)).header("Cookie", dashboardSession).build(), HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() == 401) {
+      dashboardSession = signIn(dashboardUrl(), dataDir, name());
+      return dashboardGet(path);
+    }
+    return r;
+  }
+
   private HttpResponse<String> getStatus() throws IOException, InterruptedException {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(dashboardUrl() + "/api/status")).timeout(Duration.ofSeconds(5));
     if (dashboardSession != null) {

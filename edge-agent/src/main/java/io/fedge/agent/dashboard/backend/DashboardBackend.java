@@ -11,8 +11,8 @@ import java.util.function.Consumer;
  * feature lands by implementing its methods here.
  *
  * <p>Calls may block (SQLite); the dashboard calls them on worker threads. Implementations must
- * be thread-safe and must not return raw customer rows anywhere except {@link #recentRows} and
- * {@link #quarantine}, which the dashboard serves only to a logged-in dealer.
+ * be thread-safe and must not return raw customer rows anywhere except {@link #recentRows},
+ * {@link #quarantine} and {@link #scores}, which the dashboard serves only to a logged-in dealer.
  */
 public interface DashboardBackend {
 
@@ -58,6 +58,18 @@ public interface DashboardBackend {
 
   /** Ledger receipts of rounds this appliance took part in, newest first. */
   List<ReceiptRecord> receipts();
+
+  /**
+   * Rows of the scores a batch-scoring job stored on this appliance as its guest (id, score and,
+   * if the scored dataset had it, the label), at most {@code limit} after load position
+   * {@code afterRow}; empty if this appliance holds no scores of that job (hosts never do).
+   */
+  default Optional<ScoresPage> scores(String scoreJob, long afterRow, int limit) {
+    return Optional.empty();
+  }
+
+  /** One page of {@link #scores}: column names, rows as text, and the position to continue after. */
+  record ScoresPage(String dataset, List<String> columns, List<List<String>> rows, long lastRow) {}
 
   /** A decision the dealer asked for cannot be made (what happened, what to do). */
   final class DecisionException extends Exception {
