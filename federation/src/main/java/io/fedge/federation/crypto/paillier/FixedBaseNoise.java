@@ -21,19 +21,23 @@ import java.security.SecureRandom;
  * that does without it.
  *
  * <p>The key holder keeps two tables, mod p² and mod q² (half-size numbers, about a quarter of the
- * cost per multiplication), and recombines the residues; a party with the public key only keeps one
+ * cost per multiplication), and recombines the residues; with GMP ({@link ModArith#best()}) the
+ * tables live in GMP integers ({@link GmpFixedBasePowers}), else in Java; a party with the public key only keeps one
  * table mod n². Thread-safe: the tables are immutable and {@link SecureRandom} is thread-safe.
  */
 public final class FixedBaseNoise {
-  /** Digit width of the tables: 171 multiplications per 1,024-bit exponent, 63 powers per digit. */
-  public static final int DEFAULT_WINDOW_BITS = 6;
+  /**
+   * Digit width of the tables: 128 multiplications per 1,024-bit exponent; 128 × 255 powers per
+   * table, about 9 MB for each of the key holder's two tables at 2048 bits (native memory with GMP).
+   */
+  public static final int DEFAULT_WINDOW_BITS = 8;
 
   private final PaillierPrivateKey privateKey;
   private final BigInteger hs;
   private final int exponentBits;
-  private final FixedBasePowers modNSquared;
-  private final FixedBasePowers modPSquared;
-  private final FixedBasePowers modQSquared;
+  private final FixedBase modNSquared;
+  private final FixedBase modPSquared;
+  private final FixedBase modQSquared;
 
   private FixedBaseNoise(PaillierPublicKey publicKey, PaillierPrivateKey privateKey, SecureRandom random,
       ModArith arith, int windowBits) {
@@ -45,13 +49,13 @@ public final class FixedBaseNoise {
     if (privateKey != null) {
       this.hs = privateKey.nthPower(h, arith);
       this.modNSquared = null;
-      this.modPSquared = new FixedBasePowers(hs.mod(privateKey.pSquared()), privateKey.pSquared(), exponentBits,
-          windowBits);
-      this.modQSquared = new FixedBasePowers(hs.mod(privateKey.qSquared()), privateKey.qSquared(), exponentBits,
-          windowBits);
+      this.modPSquared = FixedBase.table(hs.mod(privateKey.pSquared()), privateKey.pSquared(), exponentBits,
+          windowBits, arith);
+      this.modQSquared = FixedBase.table(hs.mod(privateKey.qSquared()), privateKey.qSquared(), exponentBits,
+          windowBits, arith);
     } else {
       this.hs = arith.modPow(h, n, publicKey.nSquared());
-      this.modNSquared = new FixedBasePowers(hs, publicKey.nSquared(), exponentBits, windowBits);
+      this.modNSquared = FixedBase.table(hs, publicKey.nSquared(), exponentBits, windowBits, arith);
       this.modPSquared = null;
       this.modQSquared = null;
     }
@@ -67,8 +71,9 @@ public final class FixedBaseNoise {
     return new FixedBaseNoise(key, null, random, arith, DEFAULT_WINDOW_BITS);
   }
 
-  static FixedBaseNoise withWindow(PaillierPublicKey publicKey, PaillierPrivateKey privateKey, int windowBits) {
-    return new FixedBaseNoise(publicKey, privateKey, new SecureRandom(), ModArith.bigInteger(), windowBits);
+  static FixedBaseNoise withWindow(PaillierPublicKey publicKey, PaillierPrivateKey privateKey, int windowBits,
+      ModArith arith) {
+    return new FixedBaseNoise(publicKey, privateKey, new SecureRandom(), arith, windowBits);
   }
 
   /** A fresh noise value h_s^a mod n² for a uniformly random a of {@link #exponentBits()} bits. */

@@ -21,7 +21,7 @@ import java.math.BigInteger;
  * digits: the access pattern depends on the (secret) exponent, see docs/vertical.md on why that is
  * accepted for the guest's noise.
  */
-public final class FixedBasePowers {
+public final class FixedBasePowers implements FixedBase {
   private final BigInteger modulus;
   private final int modulusBits;
   private final BigInteger barrett; // floor(2^(2·modulusBits) / modulus)
@@ -67,6 +67,7 @@ public final class FixedBasePowers {
   }
 
   /** {@code base^e mod modulus} for 0 <= e < 2^maxBits. */
+  @Override
   public BigInteger pow(BigInteger e) {
     if (e == null || e.signum() < 0 || e.bitLength() > maxBits) {
       throw new IllegalArgumentException("exponent must be in [0, 2^" + maxBits + ")");
@@ -97,12 +98,23 @@ public final class FixedBasePowers {
     return r;
   }
 
+  @Override
   public int maxBits() {
     return maxBits;
   }
 
   public int windowBits() {
     return windowBits;
+  }
+
+  /** Visits every entry, row by row (position i, digit d at index i·(2^w − 1) + d − 1). */
+  void forEachEntry(java.util.function.ObjIntConsumer<BigInteger> visitor) {
+    int digits = (1 << windowBits) - 1;
+    for (int i = 0; i < table.length; i++) {
+      for (int d = 0; d < digits; d++) {
+        visitor.accept(table[i][d], i * digits + d);
+      }
+    }
   }
 
   /** Number of precomputed powers (memory: entries × the modulus size). */

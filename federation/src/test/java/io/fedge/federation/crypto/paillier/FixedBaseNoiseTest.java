@@ -47,6 +47,21 @@ class FixedBaseNoiseTest {
     assertThat(table.pow(allOnes)).isEqualTo(base.modPow(allOnes, modulus));
   }
 
+  @Property(tries = 15)
+  void gmpTablePowerEqualsModPow(@ForAll @IntRange(min = 1, max = 8) int window,
+      @ForAll @IntRange(min = 1, max = 300) int exponentBits, @ForAll long seed) {
+    Random r = new Random(seed);
+    BigInteger modulus = new BigInteger(512, r).setBit(511).setBit(0);
+    BigInteger base = new BigInteger(500, r);
+    FixedBase table = FixedBase.table(base, modulus, exponentBits, window, ModArith.gmp());
+    assertThat(table).isInstanceOf(GmpFixedBasePowers.class);
+    for (int i = 0; i < 5; i++) {
+      BigInteger e = new BigInteger(r.nextInt(exponentBits + 1), r);
+      assertThat(table.pow(e)).isEqualTo(base.modPow(e, modulus));
+    }
+    assertThat(table.pow(BigInteger.ZERO)).isEqualTo(BigInteger.ONE);
+  }
+
   @Property(tries = 20)
   void barrettProductEqualsModOfProduct(@ForAll long seed) {
     Random r = new Random(seed);
