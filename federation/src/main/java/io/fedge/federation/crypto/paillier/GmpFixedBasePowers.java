@@ -4,6 +4,7 @@ import com.squareup.jnagmp.LibGmp;
 import com.squareup.jnagmp.LibGmp.mpz_t;
 import com.sun.jna.Memory;
 import java.lang.ref.Cleaner;
+import java.lang.ref.Reference;
 import java.math.BigInteger;
 
 /**
@@ -38,10 +39,10 @@ final class GmpFixedBasePowers implements FixedBase {
     for (int i = 0; i < count; i++) {
       LibGmp.__gmpz_init(at(i));
     }
-    CLEANER.register(this, new Release(block, count));
     this.modulus = at(0);
     importInto(this.modulus, modulus);
     java.forEachEntry((value, index) -> importInto(at(1 + index), value));
+    CLEANER.register(this, new Release(block, count));
   }
 
   private mpz_t at(int i) {
@@ -75,6 +76,10 @@ final class GmpFixedBasePowers implements FixedBase {
     } finally {
       LibGmp.__gmpz_clear(acc);
       LibGmp.__gmpz_clear(tmp);
+      // mpz_t keeps a raw address: without these fences the JIT may let the scratch memory, or this
+      // table (whose cleaner frees the entries), be collected while GMP still reads them.
+      Reference.reachabilityFence(scratch);
+      Reference.reachabilityFence(this);
     }
   }
 

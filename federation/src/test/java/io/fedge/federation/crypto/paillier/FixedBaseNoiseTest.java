@@ -62,6 +62,23 @@ class FixedBaseNoiseTest {
     assertThat(table.pow(BigInteger.ZERO)).isEqualTo(BigInteger.ONE);
   }
 
+  @Test
+  void gmpTablesStayValidUnderConcurrentUseAndGarbageCollection() {
+    // The native integers are freed by a cleaner: powers computed on several threads while the
+    // collector runs (and while earlier tables are collected) must still be right.
+    BigInteger modulus = PK.nSquared();
+    for (int round = 0; round < 3; round++) {
+      FixedBase table = FixedBase.table(BigInteger.valueOf(7), modulus, 256, 8, ModArith.gmp());
+      java.util.stream.IntStream.range(0, 400).parallel().forEach(i -> {
+        BigInteger e = new BigInteger(256, new Random(i));
+        if (i % 50 == 0) {
+          System.gc();
+        }
+        assertThat(table.pow(e)).isEqualTo(BigInteger.valueOf(7).modPow(e, modulus));
+      });
+    }
+  }
+
   @Property(tries = 20)
   void barrettProductEqualsModOfProduct(@ForAll long seed) {
     Random r = new Random(seed);
