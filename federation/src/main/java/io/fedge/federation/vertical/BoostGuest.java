@@ -115,7 +115,7 @@ public final class BoostGuest implements VerticalEndpoint {
 
   /**
    * How the guest draws its encryption noise (default {@link NoiseMode#FIXED_BASE}); call before
-   * {@link #start()}. {@link NoiseMode#CLASSIC} for deployments that accept DCR alone.
+   * {@link #start()}. {@link NoiseMode#CLASSIC} for deployments that want to rely on DCR alone.
    */
   public void useNoise(NoiseMode mode) {
     if (mode == null) {
