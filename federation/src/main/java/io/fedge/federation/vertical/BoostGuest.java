@@ -2,6 +2,7 @@ package io.fedge.federation.vertical;
 
 import io.fedge.federation.crypto.paillier.Ciphertext;
 import io.fedge.federation.crypto.paillier.ModArith;
+import io.fedge.federation.crypto.paillier.NoiseMode;
 import io.fedge.federation.crypto.paillier.NoisePool;
 import io.fedge.federation.crypto.paillier.PaillierKeyPair;
 import io.fedge.federation.crypto.paillier.PaillierPrivateKey;
@@ -48,6 +49,7 @@ public final class BoostGuest implements VerticalEndpoint {
   private final SecureRandom random = new SecureRandom();
   private PaillierPrivateKey key;
   private NoisePool pool;
+  private NoiseMode noiseMode = NoiseMode.FIXED_BASE;
   private GradientPacking packing;
   private QuantileBins bins;
   private int[] binned;
@@ -111,6 +113,17 @@ public final class BoostGuest implements VerticalEndpoint {
     return baseScore;
   }
 
+  /**
+   * How the guest draws its encryption noise (default {@link NoiseMode#FIXED_BASE}); call before
+   * {@link #start()}. {@link NoiseMode#CLASSIC} for deployments that want to rely on DCR alone.
+   */
+  public void useNoise(NoiseMode mode) {
+    if (mode == null) {
+      throw new VerticalException("noise mode is required");
+    }
+    this.noiseMode = mode;
+  }
+
   /** Wall time spent encrypting gradients so far (for benchmarks). */
   public long encryptNanos() {
     return encryptNanos;
@@ -133,7 +146,7 @@ public final class BoostGuest implements VerticalEndpoint {
     key = PaillierKeyPair.generate(config.keyBits(), random);
     PaillierPublicKey pk = key.publicKey();
     int n = data.features().rowCount();
-    pool = NoisePool.forKeyHolder(key, arith, n, 0);
+    pool = NoisePool.forKeyHolder(key, arith, n, 0, noiseMode);
     packing = new GradientPacking(pk, config.fractionBits());
     bins = QuantileBins.fit(data.features(), config.bins());
     binned = bins.binAll(data.features());

@@ -1,7 +1,9 @@
 package io.fedge.federation.bench;
 
 import io.fedge.federation.crypto.paillier.Ciphertext;
+import io.fedge.federation.crypto.paillier.FixedBaseNoise;
 import io.fedge.federation.crypto.paillier.ModArith;
+import io.fedge.federation.crypto.paillier.NoiseMode;
 import io.fedge.federation.crypto.paillier.PaillierKeyPair;
 import io.fedge.federation.crypto.paillier.PaillierPrivateKey;
 import io.fedge.federation.crypto.paillier.PaillierPublicKey;
@@ -28,12 +30,15 @@ import java.util.Random;
  *
  * <ul>
  *   <li>{@code paillier [bits]}: ops/s of noise generation (public key and key holder's CRT),
- *       decryption and homomorphic addition, with GMP (jnagmp) and with BigInteger.
+ *       decryption and homomorphic addition, with GMP (jnagmp) and with BigInteger; then classic
+ *       against fixed-base (DJN) noise in the same run, one thread and all cores.
  *   <li>{@code lr [rows] [guestFeatures] [hostFeatures] [epochs] [batch]}: vertical LR time per epoch
  *       in FATE's benchmark shape (synthetic), against plain centralised mini-batch LR epochs on the
  *       same joined data.
- *   <li>{@code trees [bits] [trees]}: SecureBoost-style trees on default_credit (examples/data/fate),
- *       time per tree, against the same trees grown centrally in plaintext.
+ *   <li>{@code trees [bits] [trees] [noise]}: SecureBoost-style trees on default_credit
+ *       (examples/data/fate), time per tree, against the same trees grown centrally in plaintext;
+ *       noise {@code fixed_base} (default), {@code classic}, or {@code both} (classic, then fixed-base,
+ *       in the same run).
  * </ul>
  * Run from the federation module: {@code java -Djna.tmpdir=target/jna -cp target/classes:target/test-classes:<deps>
  * io.fedge.federation.bench.VerticalBench paillier 2048}.
@@ -49,8 +54,16 @@ public final class VerticalBench {
       paillier(args.length > 1 && what.equals("paillier") ? Integer.parseInt(args[1]) : 2048);
     }
     if (what.equals("trees") || what.equals("all")) {
-      trees(args.length > 1 && what.equals("trees") ? Integer.parseInt(args[1]) : 2048,
-          args.length > 2 && what.equals("trees") ? Integer.parseInt(args[2]) : 2);
+      String noise = args.length > 3 && what.equals("trees") ? args[3] : "fixed_base";
+      int bits = args.length > 1 && what.equals("trees") ? Integer.parseInt(args[1]) : 2048;
+      int count = args.length > 2 && what.equals("trees") ? Integer.parseInt(args[2]) : 2;
+      if (noise.equals("both")) {
+        double classic = trees(bits, count, NoiseMode.CLASSIC);
+        double fast = trees(bits, count, NoiseMode.FIXED_BASE);
+        System.out.printf("| ratio classic / fixed-base, vertical total per tree | %.2f |%n", classic / fast);
+      } else {
+        trees(bits, count, NoiseMode.valueOf(noise.toUpperCase(java.util.Locale.ROOT)));
+      }
     }
     if (what.equals("lr") || what.equals("all")) {
       int rows = arg(args, 1, 100_000);
@@ -86,6 +99,54 @@ public final class VerticalBench {
       double add = rate(() -> pk.add(c, d), 2);
       System.out.printf("| %s | %.0f | %.0f | %.0f | %.0f |%n", a.name(), pub, crt, dec, add);
     }
+    noiseModes(key, rng);
+  }
+
+  /** Classic noise (best arithmetic) against fixed-base noise, same key, same run. */
+  static void noiseModes(PaillierPrivateKey key, SecureRandom rng) {
+    PaillierPublicKey pk = key.publicKey();
+    ModArith best = ModArith.best();
+    long t0 = System.nanoTime();
+    FixedBaseNoise holder = FixedBaseNoise.forKeyHolder(key, rng, best);
+    double holderTable = (System.nanoTime() - t0) / 1e9;
+    t0 = System.nanoTime();
+    FixedBaseNoise pub = FixedBaseNoise.forPublicKey(pk, rng, best);
+    double pubTable = (System.nanoTime() - t0) / 1e9;
+    rate(() -> holder.next(rng), 0.5); // warm-up
+    rate(() -> pub.next(rng), 0.5);
+    double classicPub = rate(() -> pk.freshNoise(rng, best), 3);
+    double classicCrt = rate(() -> key.freshNoise(rng, best), 3);
+    double fullCrt = rate(() -> key.nthPower(pk.n().subtract(BigInteger.TWO), best), 3); // r^n, n mod p(p-1)
+    double fastPub = rate(() -> pub.next(rng), 3);
+    double fastCrt = rate(() -> holder.next(rng), 3);
+    int cores = Runtime.getRuntime().availableProcessors();
+    double classicPar = parallelRate(() -> key.freshNoise(rng, best), 4);
+    double fastPar = parallelRate(() -> holder.next(rng), 4);
+    System.out.printf("%nNoise r^n mod n^2, Paillier-%d, %s, ops/s (fixed-base: %d-bit exponents, %d-bit windows;"
+        + " tables built in %.2f s key holder, %.2f s public key)%n", pk.bits(), best.name(), holder.exponentBits(),
+        FixedBaseNoise.DEFAULT_WINDOW_BITS, holderTable, pubTable);
+    System.out.println("| noise | public key, 1 thread | key holder (CRT), 1 thread | key holder, " + cores
+        + " threads |");
+    System.out.println("|---|---|---|---|");
+    System.out.printf("| classic, key holder with exponent n mod p(p-1) (before) | | %.0f | |%n", fullCrt);
+    System.out.printf("| classic r^n | %.0f | %.0f | %.0f |%n", classicPub, classicCrt, classicPar);
+    System.out.printf("| fixed-base h_s^a | %.0f | %.0f | %.0f |%n", fastPub, fastCrt, fastPar);
+    System.out.printf("| ratio fixed-base / classic | %.1f | %.1f | %.1f |%n", fastPub / classicPub,
+        fastCrt / classicCrt, fastPar / classicPar);
+  }
+
+  /** ops/s of {@code op} on all cores (a parallel stream, as the guest encrypts). */
+  private static double parallelRate(Runnable op, double seconds) {
+    long end = System.nanoTime() + (long) (seconds * 1e9);
+    long start = System.nanoTime();
+    java.util.concurrent.atomic.AtomicLong n = new java.util.concurrent.atomic.AtomicLong();
+    java.util.stream.IntStream.range(0, Runtime.getRuntime().availableProcessors()).parallel().forEach(i -> {
+      while (System.nanoTime() < end) {
+        op.run();
+        n.incrementAndGet();
+      }
+    });
+    return n.get() / ((System.nanoTime() - start) / 1e9);
   }
 
   private static double rate(Runnable op, double seconds) {
@@ -99,7 +160,7 @@ public final class VerticalBench {
     return n / ((System.nanoTime() - start) / 1e9);
   }
 
-  static void trees(int bits, int numTrees) {
+  static double trees(int bits, int numTrees, NoiseMode noise) {
     FateSplit data;
     try {
       data = FateSplit.load("default_credit", 0.25, 11L);
@@ -111,6 +172,7 @@ public final class VerticalBench {
     t.recordDeliveries(false);
     BoostGuest guest = new BoostGuest("guest", "bench", config, data.guestTrain(), List.of("host"),
         t.outbox("guest"), ModArith.best());
+    guest.useNoise(noise);
     BoostHost host = new BoostHost("host", "guest", data.hostTrain(), t.outbox("host"));
     t.register(guest);
     t.register(host);
@@ -126,11 +188,13 @@ public final class VerticalBench {
     double central = (System.nanoTime() - c0) / 1e9;
     int rows = data.guestTrain().features().rowCount();
     System.out.printf("Vertical trees on default_credit: %d training rows, 13 guest + 10 host features, depth 3, "
-        + "32 bins, Paillier-%d (%s), %d trees, 2 threads%n", rows, bits, ModArith.best().name(), numTrees);
+        + "32 bins, Paillier-%d (%s), %s noise, %d trees, %d threads%n", rows, bits, ModArith.best().name(),
+        noise, numTrees, Runtime.getRuntime().availableProcessors());
     System.out.printf("| measure | seconds per tree |%n|---|---|%n| vertical, total | %.1f |%n"
         + "| of which guest encryption of %d packed (g, h) | %.1f |%n| centralised GBDT (baseline) | %.3f |%n"
         + "| ratio vertical / central | %.0f |%n", total / numTrees, rows, enc / numTrees, central / numTrees,
         total / central);
+    return total / numTrees;
   }
 
   static void lr(int rows, int guestFeatures, int hostFeatures, int epochs, int batch) {

@@ -17,26 +17,37 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>The key holder fills the pool through the CRT shortcut of {@link PaillierPrivateKey}; anyone
  * else uses the public key. {@link #take()} computes a value inline if the pool is empty, so the
- * pool changes speed, never results.
+ * pool changes speed, never results. With {@link NoiseMode#FIXED_BASE} the values come from a
+ * {@link FixedBaseNoise} table instead of a full exponentiation each.
  */
 public final class NoisePool implements AutoCloseable {
   private final PaillierPublicKey publicKey;
   private final PaillierPrivateKey privateKey;
   private final ModArith arith;
   private final SecureRandom random;
+  private final FixedBaseNoise fixedBase;
   private final BlockingQueue<BigInteger> ready;
   private final ExecutorService fillers;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private NoisePool(PaillierPublicKey publicKey, PaillierPrivateKey privateKey, ModArith arith,
-      int capacity, int threads) {
+      int capacity, int threads, NoiseMode mode) {
     if (capacity < 1 || threads < 0) {
       throw new IllegalArgumentException("noise pool needs capacity >= 1 and threads >= 0");
+    }
+    if (mode == null) {
+      throw new IllegalArgumentException("noise mode is required");
     }
     this.publicKey = publicKey;
     this.privateKey = privateKey;
     this.arith = arith;
     this.random = new SecureRandom();
+    if (mode == NoiseMode.FIXED_BASE) {
+      this.fixedBase = privateKey != null ? FixedBaseNoise.forKeyHolder(privateKey, random, arith)
+          : FixedBaseNoise.forPublicKey(publicKey, random, arith);
+    } else {
+      this.fixedBase = null;
+    }
     this.ready = new ArrayBlockingQueue<>(capacity);
     if (threads == 0) {
       this.fillers = null;
@@ -53,14 +64,29 @@ public final class NoisePool implements AutoCloseable {
     }
   }
 
-  /** A pool for the key holder (CRT noise), filled by {@code threads} background threads. */
+  /** A pool for the key holder (classic CRT noise), filled by {@code threads} background threads. */
   public static NoisePool forKeyHolder(PaillierPrivateKey key, ModArith arith, int capacity, int threads) {
-    return new NoisePool(key.publicKey(), key, arith, capacity, threads);
+    return forKeyHolder(key, arith, capacity, threads, NoiseMode.CLASSIC);
   }
 
-  /** A pool for a party holding only the public key. */
+  /**
+   * A pool for the key holder with noise of the given mode ({@link NoiseMode#FIXED_BASE} builds its
+   * tables mod p² and q² here, once).
+   */
+  public static NoisePool forKeyHolder(PaillierPrivateKey key, ModArith arith, int capacity, int threads,
+      NoiseMode mode) {
+    return new NoisePool(key.publicKey(), key, arith, capacity, threads, mode);
+  }
+
+  /** A pool for a party holding only the public key (classic noise). */
   public static NoisePool forPublicKey(PaillierPublicKey key, ModArith arith, int capacity, int threads) {
-    return new NoisePool(key, null, arith, capacity, threads);
+    return forPublicKey(key, arith, capacity, threads, NoiseMode.CLASSIC);
+  }
+
+  /** A pool for a party holding only the public key, with noise of the given mode. */
+  public static NoisePool forPublicKey(PaillierPublicKey key, ModArith arith, int capacity, int threads,
+      NoiseMode mode) {
+    return new NoisePool(key, null, arith, capacity, threads, mode);
   }
 
   /** Fills the pool on the calling thread until it holds {@code count} values (or is full). */
@@ -87,6 +113,9 @@ public final class NoisePool implements AutoCloseable {
   }
 
   private BigInteger compute() {
+    if (fixedBase != null) {
+      return fixedBase.next(random);
+    }
     return privateKey != null ? privateKey.freshNoise(random, arith) : publicKey.freshNoise(random, arith);
   }
 

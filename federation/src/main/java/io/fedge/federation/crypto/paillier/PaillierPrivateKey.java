@@ -59,14 +59,44 @@ public final class PaillierPrivateKey {
     return mp.subtract(mq).multiply(qInverseModP).mod(p).multiply(q).add(mq);
   }
 
-  /** r^n mod n^2 for a fresh random r, computed mod p^2 and q^2 and recombined (about 3x faster). */
+  /**
+   * A fresh uniformly random n-th residue mod n^2, distributed exactly as r^n for a uniform unit r,
+   * computed as (r mod p)^p mod p^2 and (r mod q)^q mod q^2, recombined.
+   *
+   * <p>Why that is the same distribution: Z_{p^2}^* is cyclic of order p(p-1) and its n-th powers
+   * are its unique subgroup of order p-1 (gcd(q, p-1) = 1). The map x -> x^p mod p^2 is well defined
+   * on x mod p ((x + kp)^p = x^p mod p^2) and is a homomorphism of Z_p^* with trivial kernel
+   * (x^p = 1 mod p^2 implies x = x^p = 1 mod p), so it maps the uniform r mod p onto that subgroup
+   * uniformly; the same holds mod q^2, and r mod p and r mod q are independent and uniform. The
+   * exponent p has half the bits of n mod p(p-1), so this is about twice as fast as r^n by CRT.
+   */
   public BigInteger freshNoise(SecureRandom random, ModArith arith) {
     BigInteger r = publicKey.randomUnit(random);
+    BigInteger xp = arith.modPow(r.mod(p), p, pSquared);
+    BigInteger xq = arith.modPow(r.mod(q), q, qSquared);
+    return fromResidues(xp, xq);
+  }
+
+  /** r^n mod n^2 for a given r, through the residues mod p^2 and q^2 (full-length exponents). */
+  public BigInteger nthPower(BigInteger r, ModArith arith) {
     BigInteger xp = arith.modPow(r.mod(pSquared), nModPhiPSquared, pSquared);
     BigInteger xq = arith.modPow(r.mod(qSquared), nModPhiQSquared, qSquared);
+    return fromResidues(xp, xq);
+  }
+
+  /** The x mod n^2 with x = xp mod p^2 and x = xq mod q^2 (Garner's recombination). */
+  BigInteger fromResidues(BigInteger xp, BigInteger xq) {
     // x = xq + q^2·((xp - xq)·(q^2)^-1 mod p^2)
     return xp.subtract(xq).multiply(qSquaredInverseModPSquared).mod(pSquared)
         .multiply(qSquared).add(xq);
+  }
+
+  BigInteger pSquared() {
+    return pSquared;
+  }
+
+  BigInteger qSquared() {
+    return qSquared;
   }
 
   private static BigInteger lFunction(BigInteger u, BigInteger d) {
