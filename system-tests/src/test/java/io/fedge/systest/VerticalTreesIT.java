@@ -46,7 +46,7 @@ class VerticalTreesIT {
   static final long SEED = 7;
   static final double TEST_FRACTION = 0.25;
 
-  @TempDir Path dir;
+  @TempDir static Path dir;
   private HubProcess hub;
   private OpsClient ops;
   private AgentProcess guestAgent;
