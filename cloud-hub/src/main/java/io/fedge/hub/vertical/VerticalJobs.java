@@ -404,7 +404,8 @@ public final class VerticalJobs implements AutoCloseable {
     modelToJob.put(m.modelId(), s.id());
     job.state = State.DONE;
     try {
-      listener.roundCompleted(new RoundDigest(s.id(), 1, 1, s.trees() != null ? TreeStages.MODEL : "vertical-lr", s.parties(), job.shares, sha,
+      String phase = s.trees() != null ? TreeStages.MODEL : "vertical-lr";
+      listener.roundCompleted(new RoundDigest(s.id(), 1, 1, phase, s.parties(), job.shares, sha,
           metrics, Map.of(), Map.of(), now));
       listener.modelPublished(m);
     } catch (RuntimeException e) {
