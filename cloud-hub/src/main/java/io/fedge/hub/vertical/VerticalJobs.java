@@ -275,6 +275,14 @@ public final class VerticalJobs implements AutoCloseable {
   private void startTraining(Job job) {
     VerticalSpec s = job.spec;
     job.state = State.TRAINING;
+    if (s.trees() != null) { // SecureBoost-style trees: the guest drives, the hub relays
+      for (String d : s.parties()) {
+        link.send(s.id(), d, TreeStages.stage(s, d));
+      }
+      LOG.info("vertical job {}: tree training started ({} trees, depth {}, {}-bit key)", s.id(), s.trees().trees(),
+          s.trees().maxDepth(), s.trees().keyBits());
+      return;
+    }
     List<String> hosts = s.hosts().stream().map(VerticalSpec.Party::device).toList();
     for (String d : s.parties()) {
       VerticalSpec.Party p = s.party(d);
@@ -308,6 +316,14 @@ public final class VerticalJobs implements AutoCloseable {
     } else if (m instanceof StageReport r) {
       onReport(job, from, r);
     } else if (m instanceof LrMessages.ScoreResult r) {
+      if (!from.equals(job.spec.guest().device())) {
+        throw new WireException(WireException.Reason.INVALID_FIELD, "only the guest returns scores");
+      }
+      CompletableFuture<double[]> f = job.pendingScores.remove(r.requestId());
+      if (f != null) {
+        f.complete(r.scores());
+      }
+    } else if (m instanceof io.fedge.federation.vertical.BoostMessages.ScoreResult r) {
       if (!from.equals(job.spec.guest().device())) {
         throw new WireException(WireException.Reason.INVALID_FIELD, "only the guest returns scores");
       }
@@ -379,6 +395,15 @@ public final class VerticalJobs implements AutoCloseable {
           }
         }
       }
+      case "trees" -> {
+        if (r.shareSha256() != null) {
+          job.shares.put(from, r.shareSha256());
+        }
+        if (job.state == State.TRAINING && parties.stream().allMatch(p -> job.reports.containsKey("trees/" + p))) {
+          job.state = State.TESTING; // the guest scores the test rows through the hosts' routes
+          link.send(job.spec.id(), job.spec.guest().device(), new EvaluateTest(job.spec.id()));
+        }
+      }
       case "test" -> {
         if (job.state == State.TESTING && from.equals(job.spec.guest().device())) {
           Map<String, Double> m = new TreeMap<>(r.metrics());
@@ -393,7 +418,7 @@ public final class VerticalJobs implements AutoCloseable {
   private void publish(Job job, Map<String, Double> metrics) {
     VerticalSpec s = job.spec;
     Instant now = clock.instant();
-    List<LrMessages.EpochReport> history = job.arbiter.history();
+    List<LrMessages.EpochReport> history = job.arbiter == null ? List.of() : job.arbiter.history();
     if (!history.isEmpty() && job.arbiter.bestEpoch() >= 0) {
       LrMessages.EpochReport best = history.stream().filter(h -> h.epoch() == job.arbiter.bestEpoch()).findFirst()
           .orElse(history.get(history.size() - 1));
@@ -401,10 +426,12 @@ public final class VerticalJobs implements AutoCloseable {
       metrics.put("validation_log_loss", best.validationLoss());
     }
     // without early stopping the guest reports no epochs; the arbiter's last epoch is the kept one
-    metrics.put("epochs", (double) (history.isEmpty() ? job.arbiter.bestEpoch() + 1 : history.size()));
+    if (job.arbiter != null) {
+      metrics.put("epochs", (double) (history.isEmpty() ? job.arbiter.bestEpoch() + 1 : history.size()));
+    }
     metrics.put("aligned_rows", (double) job.alignedRows);
     ObjectNode spec = WireCodec.mapper().createObjectNode();
-    spec.put("model", "vertical-lr");
+    spec.put("model", s.trees() != null ? TreeStages.MODEL : "vertical-lr");
     spec.put("split", true);
     spec.put("guest", s.guest().device());
     spec.put("label", s.guest().label());
@@ -413,6 +440,9 @@ public final class VerticalJobs implements AutoCloseable {
     ObjectNode features = spec.putObject("features");
     for (String p : s.parties()) {
       features.set(p, WireCodec.mapper().valueToTree(s.party(p).features()));
+    }
+    if (s.trees() != null) {
+      spec.set("trees", TreeStages.describe(s.trees()));
     }
     spec.set("shares", WireCodec.mapper().valueToTree(job.shares));
     String specJson = spec.toString();
@@ -426,7 +456,8 @@ public final class VerticalJobs implements AutoCloseable {
     modelToJob.put(m.modelId(), s.id());
     job.state = State.DONE;
     try {
-      listener.roundCompleted(new RoundDigest(s.id(), 1, 1, "vertical-lr", s.parties(), job.shares, sha,
+      String phase = s.trees() != null ? TreeStages.MODEL : "vertical-lr";
+      listener.roundCompleted(new RoundDigest(s.id(), 1, 1, phase, s.parties(), job.shares, sha,
           metrics, Map.of(), Map.of(), now));
       listener.modelPublished(m);
     } catch (RuntimeException e) {
@@ -596,14 +627,16 @@ public final class VerticalJobs implements AutoCloseable {
     job.pendingScores.put(requestId, f);
     worker.execute(() -> {
       try {
-        if (job.arbiter == null) { // restored after a restart: the parties score with their kept shares
+        if (job.arbiter != null) {
+          job.arbiter.requestScores(requestId, ids);
+        } else if ("sbt".equals(job.spec.model())) {
+          link.send(jobId, job.spec.guest().device(), TreeStages.scoreRequest(jobId, requestId, ids));
+        } else { // an LR job restored after a restart: the parties score with their kept shares
           String session = scoringSession(job);
           for (String p : job.spec.parties()) {
             link.send(session, p, new LrMessages.ScoreRequest(session, requestId, ids, true));
           }
-          return;
         }
-        job.arbiter.requestScores(requestId, ids);
       } catch (RuntimeException e) {
         f.completeExceptionally(e);
       }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fedge.federation.psi.IdNormalizer;
 import io.fedge.federation.psi.PsiMode;
 import io.fedge.federation.vertical.LrConfig;
+import io.fedge.federation.vertical.TreeConfig;
 import io.fedge.federation.vertical.VerticalException;
 import io.fedge.federation.wire.DatasetColumns;
 import io.fedge.federation.wire.Ids;
@@ -26,10 +27,12 @@ import java.util.regex.Pattern;
  * @param reuse true when the parties' datasets are already aligned (derived by an earlier PSI, with
  *     the {@value #ALIGNED_ID} column): PSI is skipped
  * @param aligned name of the derived dataset each party stores (PSI) or reads (reuse)
+ * @param model {@code lr} (vertical LR, {@code lr} set) or {@code sbt} (SecureBoost-style trees,
+ *     {@code trees} set); the other configuration is null
  */
 public record VerticalSpec(String id, String title, String requester, String purpose, Party guest, List<Party> hosts,
     boolean reuse, PsiMode mode, String normalization, String aligned, String model, LrConfig lr,
-    double testFraction, long seed, Duration consentTimeout, JsonNode document) {
+    double testFraction, long seed, Duration consentTimeout, JsonNode document, TreeConfig trees) {
   public static final String ALIGNED_ID = "psi_id";
   public static final int MAX_DOCUMENT_BYTES = 64 * 1024;
   private static final Pattern COLUMN = Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]{0,63}");
@@ -219,13 +222,18 @@ public record VerticalSpec(String id, String title, String requester, String pur
     }
     JsonNode m = n.path("model");
     if (!m.isObject()) {
-      throw invalid("'model' must be an object {type: lr, ...}");
+      throw invalid("'model' must be an object {type: lr | sbt, ...}");
+    }
+    if ("sbt".equals(m.path("type").asText())) {
+      return parseRest(n, id, title, requester, purpose, guest, hosts, reuse, mode, normalization, aligned, "sbt",
+          null, TreeSpec.parse((ObjectNode) m));
     }
     known((ObjectNode) m, Set.of("type", "maxEpochs", "batchSize", "learningRate", "l2", "optimizer",
         "validationFraction", "patience", "minDelta", "fractionBits", "seed"), "model.");
     String type = text(m, "type");
     if (!"lr".equals(type)) {
-      throw invalid("'model.type' " + type + " is not run over MQTT yet; use 'lr' (vertical trees run in-process only)");
+      throw invalid("'model.type' must be 'lr' (vertical logistic regression) or 'sbt' (SecureBoost-style trees), got '"
+          + type + "'");
     }
     LrConfig lr;
     try {
@@ -236,6 +244,12 @@ public record VerticalSpec(String id, String title, String requester, String pur
     } catch (VerticalException e) {
       throw invalid("'model': " + e.getMessage());
     }
+    return parseRest(n, id, title, requester, purpose, guest, hosts, reuse, mode, normalization, aligned, type, lr, null);
+  }
+
+  private static VerticalSpec parseRest(ObjectNode n, String id, String title, String requester, String purpose,
+      Party guest, List<Party> hosts, boolean reuse, PsiMode mode, String normalization, String aligned, String type,
+      LrConfig lr, TreeConfig trees) {
     double testFraction = n.path("testFraction").asDouble(0.25);
     if (!(testFraction > 0 && testFraction < 0.9)) {
       throw invalid("'testFraction' must be in (0, 0.9), got " + testFraction);
@@ -246,7 +260,7 @@ public record VerticalSpec(String id, String title, String requester, String pur
       throw invalid("'consentTimeoutSeconds' must be 1..2592000");
     }
     return new VerticalSpec(id, title, requester, purpose, guest, List.copyOf(hosts), reuse, mode, normalization,
-        aligned, type, lr, testFraction, seed, Duration.ofSeconds(consent), n.deepCopy());
+        aligned, type, lr, testFraction, seed, Duration.ofSeconds(consent), n.deepCopy(), trees);
   }
 
   private static Duration consentTimeout(JsonNode n) {

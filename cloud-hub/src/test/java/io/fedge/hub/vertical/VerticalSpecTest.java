@@ -42,7 +42,9 @@ class VerticalSpecTest {
     assertThatThrownBy(() -> parse(ok.replace("\"host-device-id\"", "\"guest-device-id\"").getBytes()))
         .hasMessageContaining("appears twice");
     assertThatThrownBy(() -> parse(ok.replace("\"type\": \"lr\"", "\"type\": \"sbt\"").getBytes()))
-        .hasMessageContaining("model.type");
+        .hasMessageContaining("unknown field 'model.maxEpochs' for model type sbt");
+    assertThatThrownBy(() -> parse(ok.replace("\"type\": \"lr\"", "\"type\": \"forest\"").getBytes()))
+        .hasMessageContaining("model.type").hasMessageContaining("'sbt'");
     assertThatThrownBy(() -> parse(ok.replace("\"seed\": 7", "\"seed\": 7, \"extra\": 1").getBytes()))
         .hasMessageContaining("unknown field 'extra'");
     assertThatThrownBy(() -> parse(ok.replace("\"breast_aligned\"", "\"Bad-Name\"").getBytes()))
@@ -92,5 +94,43 @@ class VerticalSpecTest {
         .replace("host-device-id", "guest-device-id").replace("tmp-device-id", "host-device-id").getBytes());
     assertThatThrownBy(() -> AlignedDatasets.checkReuse(swapped, java.util.List.of(first)))
         .hasMessageContaining("was aligned by job " + first.id()).hasMessageContaining("run PSI for these parties");
+  }
+
+  @Test
+  void treeDocumentsParseWithTheirHyperParametersAndDefaults() throws Exception {
+    VerticalSpec s = VerticalSpec.parse(example("breast_hetero_sbt.json"));
+    assertThat(s.model()).isEqualTo("sbt");
+    assertThat(s.lr()).isNull();
+    assertThat(s.trees().trees()).isEqualTo(5);
+    assertThat(s.trees().maxDepth()).isEqualTo(3);
+    assertThat(s.trees().bins()).isEqualTo(32);
+    assertThat(s.trees().keyBits()).isEqualTo(1024);
+    assertThat(VerticalSpec.parse(example("default_credit_hetero_sbt.json")).trees().trees()).isEqualTo(3);
+    String ok = Files.readString(Path.of("..", "examples", "jobs", "breast_hetero_sbt.json"));
+    VerticalSpec defaults = parse(ok.replaceAll("(?s)\"model\": \\{.*?\\}", "\"model\": {\"type\": \"sbt\"}").getBytes());
+    assertThat(defaults.trees().keyBits()).as("2048-bit key unless the document asks otherwise").isEqualTo(2048);
+    assertThat(defaults.trees().trees()).isEqualTo(10);
+    assertThat(defaults.trees().lambda()).isEqualTo(1.0);
+  }
+
+  @Test
+  void invalidTreeHyperParametersAreRefusedNamingTheField() throws Exception {
+    String ok = Files.readString(Path.of("..", "examples", "jobs", "breast_hetero_sbt.json"));
+    assertThatThrownBy(() -> parse(ok.replace("\"keyBits\": 1024", "\"keyBits\": 512").getBytes()))
+        .hasMessageContaining("model.keyBits").hasMessageContaining("1024 only for tests");
+    assertThatThrownBy(() -> parse(ok.replace("\"trees\": 5", "\"trees\": 2.5").getBytes()))
+        .hasMessageContaining("'model.trees' must be a whole number");
+    assertThatThrownBy(() -> parse(ok.replace("\"trees\": 5", "\"trees\": 0").getBytes()))
+        .hasMessageContaining("trees must be in [1, 1000]");
+    assertThatThrownBy(() -> parse(ok.replace("\"maxDepth\": 3", "\"maxDepth\": 11").getBytes()))
+        .hasMessageContaining("maxDepth");
+    assertThatThrownBy(() -> parse(ok.replace("\"bins\": 32", "\"bins\": 1").getBytes()))
+        .hasMessageContaining("bins");
+    assertThatThrownBy(() -> parse(ok.replace("\"learningRate\": 0.3", "\"learningRate\": \"fast\"").getBytes()))
+        .hasMessageContaining("'model.learningRate' must be a number");
+    assertThatThrownBy(() -> parse(ok.replace("\"lambda\": 1.0", "\"lambda\": -1").getBytes()))
+        .hasMessageContaining("lambda");
+    assertThatThrownBy(() -> parse(ok.replace("\"bins\": 32", "\"bins\": 32, \"batchSize\": 64").getBytes()))
+        .hasMessageContaining("unknown field 'model.batchSize'");
   }
 }

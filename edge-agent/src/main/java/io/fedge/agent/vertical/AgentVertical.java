@@ -108,6 +108,7 @@ public final class AgentVertical implements AutoCloseable {
     List<Integer> testRows = new ArrayList<>();
     final Map<String, double[]> testScores = new HashMap<>();
     double[] ownTest;
+    TreeJob trees;
 
     Job(String id) {
       this.id = id;
@@ -186,6 +187,9 @@ public final class AgentVertical implements AutoCloseable {
         stage = "lr";
         requireHub(from);
         startLr(job, s);
+      } else if (TreeJob.handles(m)) {
+        stage = TreeJob.stageOf(m);
+        onTrees(job, from, m);
       } else if (m instanceof VerticalMessage v) {
         stage = v instanceof io.fedge.federation.vertical.LrMessages.ScoreRequest
             || v instanceof io.fedge.federation.vertical.LrMessages.PartialScores && job.lr != null && job.lr.trained()
@@ -202,7 +206,11 @@ public final class AgentVertical implements AutoCloseable {
       } else if (m instanceof EvaluateTest) {
         stage = "test";
         requireHub(from);
-        evaluate(job);
+        if (job.trees != null) {
+          job.trees.evaluate();
+        } else {
+          evaluate(job);
+        }
       } else if (m instanceof TestScores t) {
         stage = "test";
         if (job.lrStage == null || !job.lrStage.hosts().contains(from)) {
@@ -365,6 +373,33 @@ public final class AgentVertical implements AutoCloseable {
     LOG.info("vertical job {}: PSI found {} common ids; stored as dataset {}", job.id, r.size(), s.aligned());
     report(job, new StageReport(job.id, "psi", true, null, r.size(),
         job.psi instanceof FilterParties.ClientSlot c ? c.metrics() : Map.of(), null));
+  }
+
+  // ---------------------------------------------------------------- trees
+
+  private void onTrees(Job job, String from, Object m) {
+    if (job.trees == null) {
+      job.trees = new TreeJob(job.id, uplink.deviceId(), new TreeJob.Channel() {
+        @Override
+        public void send(String to, Object message) {
+          link().send(job.id, to, message);
+        }
+
+        @Override
+        public void report(StageReport r) {
+          AgentVertical.this.report(job, r);
+        }
+      }, sharesDir);
+    }
+    if (m instanceof io.fedge.federation.vertical.relay.VerticalControl.TreeStage s) {
+      requireHub(from);
+      if (!job.trees.started()) {
+        link().announce(job.id, credentials.get().chain());
+        job.trees.start(s, consent.get().access(job.id));
+      }
+    } else {
+      job.trees.receive(from, (VerticalMessage) m);
+    }
   }
 
   // ---------------------------------------------------------------- LR

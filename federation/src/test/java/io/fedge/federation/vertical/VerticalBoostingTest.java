@@ -50,12 +50,16 @@ class VerticalBoostingTest {
         data.guestTrain().labels(), config.trees(), config.maxDepth(), config.learningRate(), config.bins(),
         config.lambda(), config.minChildWeight());
     double[] reference = central.scores(FateSplit.joined(data.guestTest(), data.hostTest()));
+    double[] xgboost = XgboostReference.scores(FateSplit.joined(data.guestTrain(), data.hostTrain()),
+        data.guestTrain().labels(), FateSplit.joined(data.guestTest(), data.hostTest()), config);
     int[] y = data.guestTest().labels();
     double aucVertical = BinaryMetrics.auc(vertical, y);
     double aucCentral = BinaryMetrics.auc(reference, y);
-    System.out.printf("%s vertical trees AUC %.4f vs central GBDT %.4f (%.1f s for %d trees)%n", name,
-        aucVertical, aucCentral, seconds, config.trees());
-    assertThat(Math.abs(aucVertical - aucCentral)).isLessThanOrEqualTo(0.01);
+    double aucXgboost = BinaryMetrics.auc(xgboost, y);
+    System.out.printf("%s vertical trees AUC %.4f vs XGBoost hist %.4f, textbook GBDT %.4f (%.1f s for %d trees)%n",
+        name, aucVertical, aucXgboost, aucCentral, seconds, config.trees());
+    assertThat(Math.abs(aucVertical - aucXgboost)).as("vertical vs XGBoost").isLessThanOrEqualTo(0.01);
+    assertThat(Math.abs(aucVertical - aucCentral)).as("vertical vs textbook GBDT").isLessThanOrEqualTo(0.01);
     assertHostSawOnlyCiphertextsAndRows(run.transport(), config.keyBits());
   }
 
@@ -90,6 +94,22 @@ class VerticalBoostingTest {
     }
     assertThat(online).isCloseTo(1 / (1 + Math.exp(-z)), within(1e-15));
     assertThat(hostSplits).isNotEmpty(); // the host owns splits, so routing really crossed parties
+
+    // the shares as the parties keep them on disk (JSON files) assemble to the same model
+    BoostModelShare guestShare = roundTrip(BoostModelShare.ofGuest(data.guestTrain().features().features(),
+        run.guest().baseScore(), trees));
+    BoostModelShare hostShare = roundTrip(BoostModelShare.ofHost(data.hostTrain().features(), hostSplits));
+    assertThat(BoostModelShare.assembledProbability(guestShare, data.guestTest().features().row(row),
+        Map.of("host", hostShare), Map.of("host", hostRow))).isCloseTo(online, within(1e-15));
+    assertThat(hostShare.splits()).hasSize(hostSplits.size());
+    // the guest's share names the host at host nodes, never a feature or threshold of it
+    assertThat(guestShare.trees().stream().flatMap(List::stream).filter(n -> n != null && "HOST".equals(n.kind())))
+        .isNotEmpty().allMatch(n -> "host".equals(n.host()) && n.feature() == null && n.threshold() == null);
+  }
+
+  private static BoostModelShare roundTrip(BoostModelShare s) throws Exception {
+    byte[] json = io.fedge.federation.wire.WireCodec.mapper().writeValueAsBytes(s);
+    return io.fedge.federation.wire.WireCodec.mapper().readValue(json, BoostModelShare.class);
   }
 
   /** The host receives ciphertexts, row indices and split ids; never a gradient, label or leaf weight. */

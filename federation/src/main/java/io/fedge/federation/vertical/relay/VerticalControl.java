@@ -43,6 +43,16 @@ public final class VerticalControl {
   public record LrStage(String jobId, String role, String guest, List<String> hosts, String aligned,
       List<String> features, String label, double testFraction, long seed) {}
 
+  /**
+   * Hub to each party: grow SecureBoost-style trees on the aligned dataset {@code aligned} (same
+   * fields and test split as {@link LrStage}). The guest builds a {@code BoostGuest} with
+   * {@code config} (it makes the Paillier key and starts the protocol), each host a
+   * {@code BoostHost} (it takes the configuration from the guest's {@code Setup}).
+   */
+  public record TreeStage(String jobId, String role, String guest, List<String> hosts, String aligned,
+      List<String> features, String label, double testFraction, long seed,
+      io.fedge.federation.vertical.TreeConfig config) {}
+
   /** Hub to each party: evaluate the trained model on the held-out test rows. */
   public record EvaluateTest(String jobId) {}
 
@@ -52,7 +62,7 @@ public final class VerticalControl {
   /**
    * Party to hub: a stage ended.
    *
-   * @param stage {@code psi}, {@code lr} or {@code test}
+   * @param stage {@code psi}, {@code lr}, {@code trees} or {@code test}
    * @param ok whether it succeeded; {@code message} says why not (no data in it)
    * @param rows rows of the aligned dataset (psi) or scored (test)
    * @param metrics test metrics (guest, stage test)
