@@ -181,7 +181,7 @@ public record VerticalSpec(String id, String title, String requester, String pur
       throw invalid("'model' must be an object {type: lr, ...}");
     }
     known((ObjectNode) m, Set.of("type", "maxEpochs", "batchSize", "learningRate", "l2", "optimizer",
-        "validationFraction", "patience", "minDelta", "fractionBits", "seed"), "model.");
+        "validationFraction", "patience", "minDelta", "fractionBits", "seed", "objective", "classes"), "model.");
     String type = text(m, "type");
     if (!"lr".equals(type)) {
       throw invalid("'model.type' " + type + " is not run over MQTT yet; use 'lr' (vertical trees run in-process only)");
@@ -191,7 +191,7 @@ public record VerticalSpec(String id, String title, String requester, String pur
       lr = new LrConfig(m.path("maxEpochs").asInt(30), m.path("batchSize").asInt(64),
           m.path("learningRate").asDouble(0.05), m.path("l2").asDouble(1e-4), m.path("optimizer").asText("adam"),
           m.path("validationFraction").asDouble(0.1), m.path("patience").asInt(3), m.path("minDelta").asDouble(1e-4),
-          m.path("fractionBits").asInt(16), m.path("seed").asLong(42));
+          m.path("fractionBits").asInt(16), m.path("seed").asLong(42), ObjectiveSpec.parse(m));
     } catch (VerticalException e) {
       throw invalid("'model': " + e.getMessage());
     }
