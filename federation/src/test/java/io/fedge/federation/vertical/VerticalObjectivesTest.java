@@ -206,6 +206,18 @@ class VerticalObjectivesTest {
   }
 
   @Test
+  void theObjectiveTravelsWithEachConfigurationOverTheWire() {
+    LrConfig lr = LrConfig.defaults(3, 32).withObjective(Objective.multiclass(4));
+    Object decoded = io.fedge.federation.vertical.relay.VerticalCodec.decode(io.fedge.federation.vertical.relay
+        .VerticalCodec.encode(new LrMessages.Setup("job", lr, "g", List.of("h"), java.util.Map.of(), java.util.Map.of())));
+    assertThat(((LrMessages.Setup) decoded).config()).isEqualTo(lr);
+    TreeConfig trees = TreeConfig.of(2, 2, 0.3, 8).withObjective(Objective.REGRESSION);
+    Object decodedTrees = io.fedge.federation.vertical.relay.VerticalCodec.decode(io.fedge.federation.vertical.relay
+        .VerticalCodec.encode(new BoostMessages.Setup("job", trees, List.of("h"), new byte[] {1}, 5, "d")));
+    assertThat(((BoostMessages.Setup) decodedTrees).config().objective()).isEqualTo(Objective.REGRESSION);
+  }
+
+  @Test
   void metricsOfEachObjectiveMatchHandComputedValues() {
     double[] y = {1, 2, 3, 4};
     double[] p = {1, 2, 3, 6};
