@@ -346,7 +346,7 @@ public final class VerticalJobs implements AutoCloseable {
       LrMessages.EpochReport best = history.stream().filter(h -> h.epoch() == job.arbiter.bestEpoch()).findFirst()
           .orElse(history.get(history.size() - 1));
       // the guest's headline validation metric and loss per objective (docs/vertical.md, "Objectives")
-      String[] names = switch (s.lr().objective().kind()) {
+      String[] names = switch (s.objective().kind()) {
         case BINARY -> new String[] {"validation_auc", "validation_log_loss"};
         case REGRESSION -> new String[] {"validation_r2", "validation_mse"};
         case MULTICLASS -> new String[] {"validation_accuracy", "validation_log_loss"};
@@ -362,7 +362,7 @@ public final class VerticalJobs implements AutoCloseable {
     spec.put("split", true);
     spec.put("guest", s.guest().device());
     spec.put("label", s.guest().label());
-    spec.put("objective", s.lr().objective().toString());
+    spec.put("objective", s.objective().toString());
     spec.put("normalization", s.normalization());
     spec.put("aligned", s.aligned());
     ObjectNode features = spec.putObject("features");
@@ -464,7 +464,7 @@ public final class VerticalJobs implements AutoCloseable {
     if (jobId == null) {
       throw new java.util.NoSuchElementException("model " + modelId + " is not a live vertical model on this hub");
     }
-    return jobs.get(jobId).spec.lr().objective();
+    return jobs.get(jobId).spec.objective();
   }
 
   /** A job's public state, or empty. */

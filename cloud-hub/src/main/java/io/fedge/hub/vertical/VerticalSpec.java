@@ -49,6 +49,11 @@ public record VerticalSpec(String id, String title, String requester, String pur
     }
   }
 
+  /** What the model predicts (docs/vertical.md, "Objectives"); binary unless the model says otherwise. */
+  public io.fedge.federation.vertical.Objective objective() {
+    return lr != null ? lr.objective() : io.fedge.federation.vertical.Objective.BINARY;
+  }
+
   public List<String> parties() {
     List<String> out = new ArrayList<>();
     out.add(guest.device());
