@@ -128,7 +128,7 @@ public final class BoostGuest implements VerticalEndpoint {
     this.scoringTable = rows;
   }
 
-  /** Probabilities of a finished batch-scoring request kept at the guest, or null. */
+  /** Predictions (see {@link Objective#predict}) of a finished batch-scoring request kept at the guest, or null. */
   public double[] result(String requestId) {
     return results.get(requestId);
   }

@@ -78,7 +78,7 @@ public final class LrGuest extends LrParty {
     w[columnsPerModel - 1] = mean;
   }
 
-  /** Probabilities of a finished batch-scoring request (kept at the guest), or null. */
+  /** Predictions (see {@link Objective#predict}) of a finished batch-scoring request kept at the guest, or null. */
   public double[] result(String requestId) {
     double[] r = results.get(requestId);
     return r == null ? null : r.clone();
