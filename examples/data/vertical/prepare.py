@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Makes the vertical (hetero) example and test data from the FATE hetero splits.
 
-The FATE hetero pairs share every id, so PSI would have nothing to find. For each pair and each
+The FATE hetero pairs (binary: breast, default_credit; regression: motor, student; 4 classes:
+vehicle_scale) share every id, so PSI would have nothing to find. For each pair and each
 side independently, this drops a seeded random 20% of the rows (Python's random.Random, seed
 SEED + 0 for the guest, SEED + 1 for the host; rows chosen with rng.sample over the row indices),
 keeps the header and the remaining rows in their original order, and writes the known
@@ -16,7 +17,7 @@ import sys
 
 SEED = 20261123
 DROP = 0.20
-PAIRS = ["breast_hetero", "default_credit_hetero"]
+PAIRS = ["breast_hetero", "default_credit_hetero", "motor_hetero", "student_hetero", "vehicle_scale_hetero"]
 
 
 def drop(rows, seed):

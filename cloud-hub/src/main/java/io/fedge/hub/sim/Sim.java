@@ -283,15 +283,32 @@ public final class Sim {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("job", id);
     JsonNode m = job.path("metrics");
-    out.put("auc", m.path("test_auc").asDouble());
-    out.put("ks", m.path("test_ks").asDouble());
-    out.put("accuracy", m.path("test_accuracy").asDouble());
-    out.put("liftTop10", m.path("test_lift_top10").asDouble());
+    // the guest's test metrics of the job's objective, test_lift_top10 as liftTop10 (docs/jobs.md)
+    out.put("objective", doc.path("model").path("objective").asText("binary"));
+    m.fieldNames().forEachRemaining(f -> {
+      if (f.startsWith("test_") && !f.equals("test_rows")) {
+        out.put(camel(f.substring("test_".length())), m.get(f).asDouble());
+      }
+    });
     out.put("testRows", m.path("test_rows").asLong());
     out.put("alignedRows", job.path("alignedRows").asLong());
     out.put("seconds", Math.round((System.nanoTime() - t0) / 1e7) / 100.0);
     out.put("model", job.path("modelId").asText());
     return WireCodec.mapper().writeValueAsString(out);
+  }
+
+  private static String camel(String snake) {
+    StringBuilder b = new StringBuilder();
+    boolean up = false;
+    for (char c : snake.toCharArray()) {
+      if (c == '_') {
+        up = true;
+      } else {
+        b.append(up ? Character.toUpperCase(c) : c);
+        up = false;
+      }
+    }
+    return b.toString();
   }
 
   /** Starts the hub process with fresh ports and returns an ops client for its API. */

@@ -422,8 +422,14 @@ public final class VerticalJobs implements AutoCloseable {
     if (!history.isEmpty() && job.arbiter.bestEpoch() >= 0) {
       LrMessages.EpochReport best = history.stream().filter(h -> h.epoch() == job.arbiter.bestEpoch()).findFirst()
           .orElse(history.get(history.size() - 1));
-      metrics.put("validation_auc", best.validationAuc());
-      metrics.put("validation_log_loss", best.validationLoss());
+      // the guest's headline validation metric and loss per objective (docs/vertical.md, "Objectives")
+      String[] names = switch (s.objective().kind()) {
+        case BINARY -> new String[] {"validation_auc", "validation_log_loss"};
+        case REGRESSION -> new String[] {"validation_r2", "validation_mse"};
+        case MULTICLASS -> new String[] {"validation_accuracy", "validation_log_loss"};
+      };
+      metrics.put(names[0], best.validationAuc());
+      metrics.put(names[1], best.validationLoss());
     }
     // without early stopping the guest reports no epochs; the arbiter's last epoch is the kept one
     if (job.arbiter != null) {
@@ -435,6 +441,7 @@ public final class VerticalJobs implements AutoCloseable {
     spec.put("split", true);
     spec.put("guest", s.guest().device());
     spec.put("label", s.guest().label());
+    spec.put("objective", s.objective().toString());
     spec.put("normalization", s.normalization());
     spec.put("aligned", s.aligned());
     ObjectNode features = spec.putObject("features");
@@ -463,7 +470,7 @@ public final class VerticalJobs implements AutoCloseable {
     } catch (RuntimeException e) {
       LOG.error("listener failed for vertical job {}", s.id(), e);
     }
-    LOG.info("vertical job {} done: model {} test AUC {}", s.id(), m.modelId(), metrics.get("test_auc"));
+    LOG.info("vertical job {} done: model {} test metrics {}", s.id(), m.modelId(), metrics);
   }
 
   private void fail(Job job, String reason) {
@@ -655,6 +662,15 @@ public final class VerticalJobs implements AutoCloseable {
   public List<ObjectNode> list() {
     return jobs.values().stream().sorted(java.util.Comparator.comparing((Job j) -> j.createdAt).reversed()
         .thenComparing(j -> j.spec.id())).map(j -> view(j.spec.id()).orElseThrow()).toList();
+  }
+
+  /** The objective of a live vertical model (binary, regression, multiclass). */
+  public io.fedge.federation.vertical.Objective objectiveOf(String modelId) {
+    String jobId = modelToJob.get(modelId);
+    if (jobId == null) {
+      throw new java.util.NoSuchElementException("model " + modelId + " is not a live vertical model on this hub");
+    }
+    return jobs.get(jobId).spec.objective();
   }
 
   /** A job's public state, or empty. */

@@ -5,6 +5,8 @@ import io.fedge.hub.api.ApiError;
 import io.fedge.hub.api.ApiRoutes;
 import io.fedge.hub.api.HttpApi;
 import io.vertx.ext.web.Router;
+import io.fedge.federation.vertical.MulticlassMetrics;
+import io.fedge.federation.vertical.Objective;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -58,9 +60,27 @@ public final class VerticalRoutes implements ApiRoutes {
       Map<String, Object> out = new LinkedHashMap<>();
       out.put("modelId", s.modelId());
       out.put("ids", s.ids());
-      out.put("probabilities", s.probabilities());
-      if (s.probabilities().length == 1) {
-        out.put("probability", s.probabilities()[0]);
+      Objective objective = jobs.objectiveOf(s.modelId());
+      double[] p = s.probabilities();
+      if (objective.kind() == Objective.Kind.REGRESSION) {
+        out.put("predictions", p);
+        if (p.length == 1) {
+          out.put("prediction", p[0]);
+        }
+      } else if (objective.kind() == Objective.Kind.MULTICLASS) {
+        // row-major ids x K from the guest; one row of class probabilities per id, and the argmax
+        int k = objective.classes();
+        List<double[]> rows = new ArrayList<>();
+        for (int i = 0; i < p.length / k; i++) {
+          rows.add(java.util.Arrays.copyOfRange(p, i * k, (i + 1) * k));
+        }
+        out.put("probabilities", rows);
+        out.put("classes", MulticlassMetrics.argmax(p, k));
+      } else {
+        out.put("probabilities", p);
+        if (p.length == 1) {
+          out.put("probability", p[0]);
+        }
       }
       out.put("latencyMs", s.latencyMs());
       return out;

@@ -52,6 +52,11 @@ public record VerticalSpec(String id, String title, String requester, String pur
     }
   }
 
+  /** What the model predicts (docs/vertical.md, "Objectives"); binary unless the model says otherwise. */
+  public io.fedge.federation.vertical.Objective objective() {
+    return lr != null ? lr.objective() : io.fedge.federation.vertical.Objective.BINARY;
+  }
+
   public List<String> parties() {
     List<String> out = new ArrayList<>();
     out.add(guest.device());
@@ -229,7 +234,7 @@ public record VerticalSpec(String id, String title, String requester, String pur
           null, TreeSpec.parse((ObjectNode) m));
     }
     known((ObjectNode) m, Set.of("type", "maxEpochs", "batchSize", "learningRate", "l2", "optimizer",
-        "validationFraction", "patience", "minDelta", "fractionBits", "seed"), "model.");
+        "validationFraction", "patience", "minDelta", "fractionBits", "seed", "objective", "classes"), "model.");
     String type = text(m, "type");
     if (!"lr".equals(type)) {
       throw invalid("'model.type' must be 'lr' (vertical logistic regression) or 'sbt' (SecureBoost-style trees), got '"
@@ -240,7 +245,7 @@ public record VerticalSpec(String id, String title, String requester, String pur
       lr = new LrConfig(m.path("maxEpochs").asInt(30), m.path("batchSize").asInt(64),
           m.path("learningRate").asDouble(0.05), m.path("l2").asDouble(1e-4), m.path("optimizer").asText("adam"),
           m.path("validationFraction").asDouble(0.1), m.path("patience").asInt(3), m.path("minDelta").asDouble(1e-4),
-          m.path("fractionBits").asInt(16), m.path("seed").asLong(42));
+          m.path("fractionBits").asInt(16), m.path("seed").asLong(42), ObjectiveSpec.parse(m));
     } catch (VerticalException e) {
       throw invalid("'model': " + e.getMessage());
     }

@@ -133,4 +133,27 @@ class VerticalSpecTest {
     assertThatThrownBy(() -> parse(ok.replace("\"bins\": 32", "\"bins\": 32, \"batchSize\": 64").getBytes()))
         .hasMessageContaining("unknown field 'model.batchSize'");
   }
+
+  @Test
+  void objectiveExamplesParseAndBadObjectivesAreRefusedNamingTheField() throws Exception {
+    assertThat(VerticalSpec.parse(example("breast_hetero_lr.json")).lr().objective())
+        .isEqualTo(io.fedge.federation.vertical.Objective.BINARY);
+    assertThat(VerticalSpec.parse(example("motor_hetero_lr.json")).lr().objective())
+        .isEqualTo(io.fedge.federation.vertical.Objective.REGRESSION);
+    assertThat(VerticalSpec.parse(example("student_hetero_lr.json")).lr().objective())
+        .isEqualTo(io.fedge.federation.vertical.Objective.REGRESSION);
+    VerticalSpec vehicle = VerticalSpec.parse(example("vehicle_hetero_lr.json"));
+    assertThat(vehicle.lr().objective()).isEqualTo(io.fedge.federation.vertical.Objective.multiclass(4));
+    assertThat(VerticalSpec.parse(example("motor_hetero_lr.json")).reads("guest-device-id").get(0).columns())
+        .startsWith("idx").contains("motor_speed");
+    String ok = Files.readString(Path.of("..", "examples", "jobs", "vehicle_hetero_lr.json"));
+    assertThatThrownBy(() -> parse(ok.replace("\"classes\": 4", "\"classes\": 2").getBytes()))
+        .hasMessageContaining("model.classes").hasMessageContaining("use binary for 2");
+    assertThatThrownBy(() -> parse(ok.replace("\"classes\": 4,", "").getBytes()))
+        .hasMessageContaining("'model.classes' must be a whole number");
+    assertThatThrownBy(() -> parse(ok.replace("\"multiclass\"", "\"poisson\"").getBytes()))
+        .hasMessageContaining("'model.objective' must be");
+    assertThatThrownBy(() -> parse(ok.replace("\"multiclass\"", "\"regression\"").getBytes()))
+        .hasMessageContaining("'model.classes' is only for");
+  }
 }

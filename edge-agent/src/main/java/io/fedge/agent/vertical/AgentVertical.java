@@ -20,12 +20,12 @@ import io.fedge.federation.psi.PsiMode;
 import io.fedge.federation.psi.PsiParty;
 import io.fedge.federation.psi.PsiResult;
 import io.fedge.federation.psi.PsiSettings;
-import io.fedge.federation.vertical.BinaryMetrics;
 import io.fedge.federation.vertical.GuestTable;
 import io.fedge.federation.vertical.LrGuest;
 import io.fedge.federation.vertical.LrHost;
 import io.fedge.federation.vertical.LrModelShare;
 import io.fedge.federation.vertical.LrParty;
+import io.fedge.federation.vertical.Objective;
 import io.fedge.federation.vertical.PartyTable;
 import io.fedge.federation.vertical.VerticalMessage;
 import io.fedge.federation.vertical.relay.KeyAnnouncement;
@@ -49,7 +49,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -104,7 +103,7 @@ public final class AgentVertical implements AutoCloseable {
     LrParty lr;
     boolean lrReported;
     PartyTable full;
-    int[] labels;
+    double[] labels;
     List<Integer> testRows = new ArrayList<>();
     final Map<String, double[]> testScores = new HashMap<>();
     double[] ownTest;
@@ -417,7 +416,7 @@ public final class AgentVertical implements AutoCloseable {
     }
     List<String> ids = new ArrayList<>();
     List<double[]> values = new ArrayList<>();
-    List<Integer> labels = new ArrayList<>();
+    List<Double> labels = new ArrayList<>();
     int f = s.features().size();
     consent.get().access(job.id).readRows(s.aligned(), cols, row -> {
       ids.add((String) row[0]);
@@ -427,11 +426,8 @@ public final class AgentVertical implements AutoCloseable {
       }
       values.add(x);
       if (guest) {
-        double y = number(row[1 + f], s.label());
-        if (y != 0 && y != 1) {
-          throw new DataException("label column '" + s.label() + "' must be 0 or 1 on every row");
-        }
-        labels.add((int) y);
+        // checked against the job's objective (binary, regression, multiclass) when training starts
+        labels.add(number(row[1 + f], s.label()));
       }
       return true;
     });
@@ -447,8 +443,8 @@ public final class AgentVertical implements AutoCloseable {
     io.fedge.federation.vertical.Outbox out = (to, msg) -> link().send(job.id, to, msg);
     String self = uplink.deviceId();
     if (guest) {
-      job.labels = labels.stream().mapToInt(Integer::intValue).toArray();
-      int[] trainLabels = train.stream().mapToInt(i -> job.labels[i]).toArray();
+      job.labels = labels.stream().mapToDouble(Double::doubleValue).toArray();
+      double[] trainLabels = train.stream().mapToDouble(i -> job.labels[i]).toArray();
       job.lr = new LrGuest(self, VerticalPacket.HUB, new GuestTable(trainTable, trainLabels), out);
     } else {
       job.lr = new LrHost(self, VerticalPacket.HUB, trainTable, out);
@@ -474,9 +470,12 @@ public final class AgentVertical implements AutoCloseable {
       throw new IllegalStateException("cannot evaluate job " + job.id + " before training finished");
     }
     LrModelShare share = job.lr.modelShare();
-    double[] partial = new double[job.testRows.size()];
-    for (int k = 0; k < partial.length; k++) {
-      partial[k] = share.partialScore(job.full.row(job.testRows.get(k)));
+    int n = job.testRows.size();
+    double[] partial = new double[n * share.models()]; // class-major for multiclass
+    for (int m = 0; m < share.models(); m++) {
+      for (int k = 0; k < n; k++) {
+        partial[m * n + k] = share.partialScore(job.full.row(job.testRows.get(k)), m);
+      }
     }
     if ("guest".equals(job.lrStage.role())) {
       job.ownTest = partial;
@@ -499,22 +498,15 @@ public final class AgentVertical implements AutoCloseable {
         z[k] += h[k];
       }
     }
-    double[] p = new double[z.length];
-    int[] y = new int[z.length];
-    for (int k = 0; k < z.length; k++) {
-      p[k] = 1 / (1 + Math.exp(-z[k]));
+    Objective objective = job.lr.objective();
+    double[] y = new double[job.testRows.size()];
+    for (int k = 0; k < y.length; k++) {
       y[k] = job.labels[job.testRows.get(k)];
     }
-    BinaryMetrics.Report r = BinaryMetrics.report(p, y);
-    Map<String, Double> metrics = new LinkedHashMap<>();
-    metrics.put("test_auc", r.auc());
-    metrics.put("test_ks", r.ks());
-    metrics.put("test_accuracy", r.accuracy());
-    metrics.put("test_lift_top10", r.liftTop10());
-    metrics.put("test_log_loss", r.logLoss());
+    Map<String, Double> metrics = objective.testMetrics(objective.predict(z), y);
     job.ownTest = null;
-    LOG.info("vertical job {}: test AUC {} on {} rows", job.id, String.format("%.4f", r.auc()), r.rows());
-    report(job, new StageReport(job.id, "test", true, null, r.rows(), metrics, null));
+    LOG.info("vertical job {}: {} test metrics {} on {} rows", job.id, objective, metrics, y.length);
+    report(job, new StageReport(job.id, "test", true, null, y.length, metrics, null));
   }
 
   /**

@@ -36,7 +36,10 @@ import java.util.stream.IntStream;
  * The guest (active party) of SecureBoost-style trees (Cheng et al., "SecureBoost", IEEE Intelligent
  * Systems 2021): holds labels and the Paillier key, encrypts packed gradients and hessians, decrypts
  * the hosts' histogram sums, chooses every split and keeps every leaf weight. For host splits it
- * knows only "host h, split id s".
+ * knows only "host h, split id s". Objectives (docs/vertical.md): binary log loss; regression with
+ * squared loss (g = pred - y, h = 1, base score the mean), its gradients scaled by a guest-private
+ * factor so they fit the packed range (which leaves splits and leaf weights unchanged); multiclass:K
+ * with softmax, K trees per round, tree t fitting class t mod K.
  */
 public final class BoostGuest implements VerticalEndpoint {
   private final String id;
@@ -55,7 +58,9 @@ public final class BoostGuest implements VerticalEndpoint {
   private int[] binned;
   private final Set<String> ready = new HashSet<>();
   private double baseScore;
-  private double[] margin;
+  private double[] margin; // row-major n x K (K = 1 unless multiclass)
+  private double[] probabilities; // softmax of the margins at the start of a multiclass round
+  private double gradientScale = 1; // regression: gradients are scaled into [-1, 1] for packing
   private final List<BoostTree> trees = new ArrayList<>();
   private boolean trained;
   private long encryptNanos;
@@ -136,7 +141,7 @@ public final class BoostGuest implements VerticalEndpoint {
     this.scoringTable = rows;
   }
 
-  /** Probabilities of a finished batch-scoring request kept at the guest, or null. */
+  /** Predictions (see {@link Objective#predict}) of a finished batch-scoring request kept at the guest, or null. */
   public double[] result(String requestId) {
     return results.get(requestId);
   }
@@ -150,10 +155,24 @@ public final class BoostGuest implements VerticalEndpoint {
     packing = new GradientPacking(pk, config.fractionBits());
     bins = QuantileBins.fit(data.features(), config.bins());
     binned = bins.binAll(data.features());
-    double mean = IntStream.of(data.labels()).average().orElse(0.5);
-    mean = Math.min(1 - 1e-6, Math.max(1e-6, mean));
-    baseScore = Math.log(mean / (1 - mean));
-    margin = new double[n];
+    Objective objective = config.objective();
+    objective.validate(data.targets());
+    double mean = java.util.stream.DoubleStream.of(data.targets()).average().orElse(0.5);
+    if (objective.kind() == Objective.Kind.BINARY) {
+      mean = Math.min(1 - 1e-6, Math.max(1e-6, mean));
+      baseScore = Math.log(mean / (1 - mean));
+    } else if (objective.kind() == Objective.Kind.REGRESSION) {
+      baseScore = mean;
+      double spread = 0;
+      for (double y : data.targets()) {
+        spread = Math.max(spread, Math.abs(y - mean));
+      }
+      // twice the largest initial residual: later residuals stay well inside [-1, 1]
+      gradientScale = spread > 0 ? 1 / (2 * spread) : 1;
+    } else {
+      baseScore = 0;
+    }
+    margin = new double[n * objective.models()];
     java.util.Arrays.fill(margin, baseScore);
     byte[] modulus = new Ciphertext(pk.n()).toBytes();
     for (String host : hosts) {
@@ -201,15 +220,10 @@ public final class BoostGuest implements VerticalEndpoint {
 
   private void startTree(int t) {
     tree = t;
-    int n = margin.length;
+    int n = data.targets().length;
     g = new double[n];
     h = new double[n];
-    int[] y = data.labels();
-    for (int i = 0; i < n; i++) {
-      double p = 1 / (1 + Math.exp(-margin[i]));
-      g[i] = p - y[i];
-      h[i] = p * (1 - p);
-    }
+    gradients(t, g, h);
     long start = System.nanoTime();
     PaillierPublicKey pk = key.publicKey();
     byte[][] enc = new byte[n][];
@@ -224,6 +238,47 @@ public final class BoostGuest implements VerticalEndpoint {
     rowsOf.put(0, IntStream.range(0, n).toArray());
     level = new ArrayList<>(List.of(0));
     requestLevel();
+  }
+
+  /** g and h of every row for tree t under the objective (scaled by {@link #gradientScale}). */
+  private void gradients(int t, double[] gOut, double[] hOut) {
+    Objective objective = config.objective();
+    double[] y = data.targets();
+    int k = objective.models();
+    int model = t % k;
+    if (objective.kind() == Objective.Kind.MULTICLASS && model == 0) {
+      probabilities = objective.predict(classMajor(margin, k));
+    }
+    for (int i = 0; i < gOut.length; i++) {
+      switch (objective.kind()) {
+        case BINARY -> {
+          double p = 1 / (1 + Math.exp(-margin[i]));
+          gOut[i] = p - y[i];
+          hOut[i] = p * (1 - p);
+        }
+        case REGRESSION -> {
+          gOut[i] = Math.max(-1, Math.min(1, gradientScale * (margin[i] - y[i])));
+          hOut[i] = 1;
+        }
+        default -> {
+          double p = probabilities[i * k + model];
+          gOut[i] = p - (y[i] == model ? 1 : 0);
+          hOut[i] = p * (1 - p);
+        }
+      }
+    }
+  }
+
+  /** Row-major n x k to class-major (k blocks of n). */
+  private static double[] classMajor(double[] rowMajor, int k) {
+    int n = rowMajor.length / k;
+    double[] out = new double[rowMajor.length];
+    for (int i = 0; i < n; i++) {
+      for (int c = 0; c < k; c++) {
+        out[c * n + i] = rowMajor[i * k + c];
+      }
+    }
+    return out;
   }
 
   private int depthOf(int node) {
@@ -413,16 +468,17 @@ public final class BoostGuest implements VerticalEndpoint {
       gs += g[r];
       hs += h[r];
     }
-    double w = -gs / (hs + config.lambda()) * config.learningRate();
+    double w = -gs / (hs + config.lambda()) * config.learningRate() / gradientScale;
     nodes[node] = BoostTree.Node.leaf(w);
+    int k = config.objective().models();
     for (int r : rows) {
-      margin[r] += w;
+      margin[r * k + tree % k] += w;
     }
   }
 
   private void finishTree() {
     trees.add(new BoostTree(nodes.clone()));
-    if (tree + 1 < config.trees()) {
+    if (tree + 1 < config.trees() * config.objective().models()) {
       startTree(tree + 1);
     } else {
       trained = true;
@@ -465,17 +521,21 @@ public final class BoostGuest implements VerticalEndpoint {
       decisions.put(e.getKey(), m);
     }
     PartyTable rows = scoringTable != null ? scoringTable : data.features();
-    double[] out = new double[p.ids().size()];
-    for (int k = 0; k < out.length; k++) {
+    int models = config.objective().models();
+    int count = p.ids().size();
+    double[] z = new double[count * models]; // class-major
+    for (int k = 0; k < count; k++) {
       int row = rows.indexOf(p.ids().get(k));
       if (row < 0) {
         throw new VerticalException("the guest has no row for a requested id (row " + k + " of the request)");
       }
-      double z = baseScore;
+      for (int c = 0; c < models; c++) {
+        z[c * count + k] = baseScore;
+      }
       for (int t = 0; t < trees.size(); t++) {
         int tt = t;
         int kk = k;
-        z += trees.get(t).leafWeight(rows.row(row), (host, node) -> {
+        z[(t % models) * count + k] += trees.get(t).leafWeight(rows.row(row), (host, node) -> {
           boolean[] left = decisions.getOrDefault(host, Map.of()).get(BoostHost.key(tt, node));
           if (left == null) {
             throw new VerticalException(host + " did not route node " + node + " of tree " + tt);
@@ -483,8 +543,8 @@ public final class BoostGuest implements VerticalEndpoint {
           return left[kk];
         });
       }
-      out[k] = 1 / (1 + Math.exp(-z));
     }
+    double[] out = config.objective().predict(z);
     if (p.reply()) {
       outbox.send(p.requester(), new ScoreResult(jobId, r.requestId(), out));
     } else {

@@ -8,7 +8,8 @@ import java.math.BigInteger;
  * One plaintext per row holding (g + 1)·2^f, h·2^f and 1 in three slots, so a host's encrypted
  * histogram sum decrypts to (G + k, H, k) for the k rows it covers and one encryption serves both
  * statistics. Slot width leaves room for sums over 2^21 rows. For binary log loss g is in (-1, 1)
- * and h in (0, 1/4].
+ * and h in (0, 1/4]; softmax the same; squared loss (regression) has h = 1 and g scaled into
+ * [-1, 1] by the guest (docs/vertical.md, "Objectives").
  */
 final class GradientPacking {
   static final int MAX_ROWS_BITS = 21;

@@ -229,6 +229,17 @@ public final class LrArbiter implements VerticalEndpoint {
         batches.add(Arrays.copyOfRange(order, start, end));
       }
     }
+    int models = config.objective().models();
+    if (models > 1) {
+      // one-vs-rest: each mini-batch runs once per class; batch b trains model b mod K
+      List<int[]> perModel = new ArrayList<>();
+      for (int[] rows : batches) {
+        for (int m = 0; m < models; m++) {
+          perModel.add(rows);
+        }
+      }
+      batches = perModel;
+    }
     sendBatch();
   }
 

@@ -17,13 +17,18 @@ package io.fedge.federation.vertical;
  * @param minDelta smallest validation-loss decrease that counts as an improvement
  * @param fractionBits fixed-point precision of the secret-shared products (2^-f)
  * @param seed seeds the validation split and the batch order (not the masks, which are fresh)
+ * @param objective binary (logistic, Taylor residual), regression (linear, exact residual) or
+ *     multiclass:K (K one-vs-rest logistic models trained in the same batches); null means binary
  */
 public record LrConfig(int maxEpochs, int batchSize, double learningRate, double l2, String optimizer,
-    double validationFraction, int patience, double minDelta, int fractionBits, long seed) {
+    double validationFraction, int patience, double minDelta, int fractionBits, long seed, Objective objective) {
   /** Standardised features and residuals are clipped to this magnitude before fixed-point encoding. */
   public static final double CLIP = 64.0;
 
   public LrConfig {
+    if (objective == null) {
+      objective = Objective.BINARY;
+    }
     if (maxEpochs < 1 || maxEpochs > 10_000) {
       throw new VerticalException("maxEpochs must be in [1, 10000], got " + maxEpochs);
     }
@@ -51,6 +56,13 @@ public record LrConfig(int maxEpochs, int batchSize, double learningRate, double
     }
   }
 
+  /** A binary (logistic) configuration. */
+  public LrConfig(int maxEpochs, int batchSize, double learningRate, double l2, String optimizer,
+      double validationFraction, int patience, double minDelta, int fractionBits, long seed) {
+    this(maxEpochs, batchSize, learningRate, l2, optimizer, validationFraction, patience, minDelta, fractionBits,
+        seed, Objective.BINARY);
+  }
+
   /** Sensible defaults: Adam, learning rate 0.05, L2 1e-4, 10% validation, patience 3. */
   public static LrConfig defaults(int maxEpochs, int batchSize) {
     return new LrConfig(maxEpochs, batchSize, 0.05, 1e-4, "adam", 0.1, 3, 1e-4, 16, 42L);
@@ -59,11 +71,16 @@ public record LrConfig(int maxEpochs, int batchSize, double learningRate, double
   /** The same configuration with another value for one knob. */
   public LrConfig withValidation(double fraction, int newPatience) {
     return new LrConfig(maxEpochs, batchSize, learningRate, l2, optimizer, fraction, newPatience, minDelta,
-        fractionBits, seed);
+        fractionBits, seed, objective);
   }
 
   public LrConfig withLearningRate(double rate) {
     return new LrConfig(maxEpochs, batchSize, rate, l2, optimizer, validationFraction, patience, minDelta,
-        fractionBits, seed);
+        fractionBits, seed, objective);
+  }
+
+  public LrConfig withObjective(Objective o) {
+    return new LrConfig(maxEpochs, batchSize, learningRate, l2, optimizer, validationFraction, patience, minDelta,
+        fractionBits, seed, o);
   }
 }

@@ -10,10 +10,11 @@ import java.util.Map;
 
 /**
  * The guest of vertical LR: labels, some features and the intercept. Combines partial scores into
- * probabilities for validation (early stopping) and scoring; labels never leave it.
+ * predictions (probabilities, regression values, or per-class probabilities) for validation (early
+ * stopping) and scoring; labels never leave it.
  */
 public final class LrGuest extends LrParty {
-  private final int[] labels;
+  private final double[] labels;
   private final Map<String, Pending> pending = new HashMap<>();
   private final Map<String, double[]> results = new HashMap<>();
 
@@ -21,7 +22,7 @@ public final class LrGuest extends LrParty {
 
   public LrGuest(String id, String arbiter, GuestTable data, Outbox outbox) {
     super(id, arbiter, data.features(), outbox);
-    this.labels = data.labels();
+    this.labels = data.targets();
   }
 
   static String validationRequestId(int epoch) {
@@ -34,15 +35,50 @@ public final class LrGuest extends LrParty {
   }
 
   @Override
-  protected double[] residualShare(int[] rows, double[] partialScores) {
+  protected double[] residualShare(int[] rows, double[] partialScores, int model) {
+    Objective objective = config.objective();
     double[] d = new double[rows.length];
     for (int k = 0; k < d.length; k++) {
-      d[k] = 0.25 * partialScores[k] + 0.5 - labels[rows[k]];
+      double y = labels[rows[k]];
+      if (objective.kind() == Objective.Kind.REGRESSION) {
+        d[k] = partialScores[k] - y;
+      } else {
+        double target = objective.kind() == Objective.Kind.MULTICLASS ? (y == model ? 1 : 0) : y;
+        d[k] = 0.25 * partialScores[k] + 0.5 - target;
+      }
     }
     return d;
   }
 
-  /** Probabilities of a finished batch-scoring request (kept at the guest), or null. */
+  /**
+   * Checks the labels against the objective; for regression starts the intercept at the mean
+   * training target (the guest's own value: only the residual's spread then matters for the
+   * fixed-point range) and refuses targets too spread to encode.
+   */
+  @Override
+  protected void initWeights(double[] w, int columnsPerModel) {
+    Objective objective = config.objective();
+    objective.validate(labels);
+    if (objective.kind() != Objective.Kind.REGRESSION) {
+      return;
+    }
+    double mean = 0;
+    for (int r : trainRows) {
+      mean += labels[r];
+    }
+    mean /= trainRows.length;
+    double spread = 0;
+    for (int r : trainRows) {
+      spread = Math.max(spread, Math.abs(labels[r] - mean));
+    }
+    if (spread > LrConfig.CLIP / 2) {
+      throw new VerticalException("regression targets lie up to " + spread + " from their mean; residuals are "
+          + "encoded within +-" + LrConfig.CLIP + ": rescale the label column (e.g. to standard units) first");
+    }
+    w[columnsPerModel - 1] = mean;
+  }
+
+  /** Predictions (see {@link Objective#predict}) of a finished batch-scoring request kept at the guest, or null. */
   public double[] result(String requestId) {
     double[] r = results.get(requestId);
     return r == null ? null : r.clone();
@@ -94,17 +130,15 @@ public final class LrGuest extends LrParty {
         z[k] += h[k];
       }
     }
-    double[] prob = new double[z.length];
-    for (int k = 0; k < z.length; k++) {
-      prob[k] = 1 / (1 + Math.exp(-z[k]));
-    }
+    Objective objective = config.objective();
+    double[] prob = objective.predict(z);
     pending.remove(requestId);
     if (p.epoch() >= 0) {
-      int[] y = new int[validationRows.length];
+      double[] y = new double[validationRows.length];
       for (int k = 0; k < y.length; k++) {
         y[k] = labels[validationRows[k]];
       }
-      outbox.send(arbiter, new EpochReport(jobId, p.epoch(), BinaryMetrics.logLoss(prob, y), BinaryMetrics.auc(prob, y)));
+      outbox.send(arbiter, new EpochReport(jobId, p.epoch(), objective.loss(prob, y), objective.score(prob, y)));
     } else if (p.reply()) {
       outbox.send(p.requester(), new ScoreResult(jobId, requestId, prob));
     } else {

@@ -19,10 +19,12 @@ public final class LrHost extends LrParty {
   }
 
   @Override
-  protected double[] residualShare(int[] rows, double[] partialScores) {
+  protected double[] residualShare(int[] rows, double[] partialScores, int model) {
+    // linear regression's residual is exact (d = z - y); logistic models use the Taylor term z/4
+    double slope = config.objective().kind() == Objective.Kind.REGRESSION ? 1.0 : 0.25;
     double[] d = new double[rows.length];
     for (int k = 0; k < d.length; k++) {
-      d[k] = 0.25 * partialScores[k];
+      d[k] = slope * partialScores[k];
     }
     return d;
   }

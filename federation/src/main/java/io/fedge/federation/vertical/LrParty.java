@@ -20,7 +20,10 @@ import java.util.Map;
  * block of weights in the clear, computes its partial score u_p = x_p·w_p, and learns its gradient
  * X_p^T d / |batch| through {@link MaskedProduct} cross terms, where d is the Taylor residual
  * d = z/4 + 1/2 - y (z = Σ_p u_p; Hardy et al. 2017, FATE's hetero-LR) split as d = Σ_p δ_p:
- * δ_guest = u_guest/4 + 1/2 - y and δ_host = u_host/4.
+ * δ_guest = u_guest/4 + 1/2 - y and δ_host = u_host/4. For the regression objective d = z - y exactly
+ * (δ_guest = u_guest - y, δ_host = u_host); for multiclass:K every party keeps K weight blocks
+ * (one-vs-rest) and the arbiter runs each mini-batch K times, batch b training model b mod K
+ * (docs/vertical.md, "Objectives").
  */
 public abstract class LrParty implements VerticalEndpoint {
   protected final String id;
@@ -35,7 +38,7 @@ public abstract class LrParty implements VerticalEndpoint {
   protected PartyTable scoringTable;
   protected List<String> others;
   protected Standardizer standardizer;
-  protected double[] weights;
+  protected double[] weights; // K blocks of columns (class-major); K = 1 unless multiclass
   private double[] bestWeights;
   private int columns;
   private double[] x; // standardised, clipped, row-major n x columns (intercept last for the guest)
@@ -44,7 +47,7 @@ public abstract class LrParty implements VerticalEndpoint {
   private final Map<String, MaskStream> vectorStreams = new HashMap<>();
   private final Map<String, long[]> maskedOfOthers = new HashMap<>();
   private final Map<String, Integer> columnsOfOthers = new HashMap<>();
-  private LocalOptimizer optimizer;
+  private LocalOptimizer[] optimizers;
   protected int[] trainRows;
   protected int[] validationRows;
   private boolean trained;
@@ -77,13 +80,16 @@ public abstract class LrParty implements VerticalEndpoint {
       throw new VerticalException(id + " cannot score before training has finished");
     }
     PartyTable rows = scoringTable != null ? scoringTable : table;
-    double[] out = new double[ids.size()];
-    for (int k = 0; k < out.length; k++) {
+    int n = ids.size();
+    double[] out = new double[n * models()];
+    for (int k = 0; k < n; k++) {
       int r = rows.indexOf(ids.get(k));
       if (r < 0) {
         throw new VerticalException(id + " has no row for a requested id (row " + k + " of the request)");
       }
-      out[k] = partialScore(rows.row(r));
+      for (int m = 0; m < models(); m++) {
+        out[m * n + k] = partialScore(rows.row(r), m);
+      }
     }
     return out;
   }
@@ -119,6 +125,14 @@ public abstract class LrParty implements VerticalEndpoint {
     return id;
   }
 
+  /** The job's objective (known once the arbiter's setup arrived). */
+  public Objective objective() {
+    if (config == null) {
+      throw new VerticalException(id + " has no job configuration yet");
+    }
+    return config.objective();
+  }
+
   /** Whether training finished and {@link #weights} hold the best epoch's values. */
   public boolean trained() {
     return trained;
@@ -127,8 +141,21 @@ public abstract class LrParty implements VerticalEndpoint {
   /** Columns of the product matrix: the features, plus the intercept for the guest. */
   protected abstract boolean hasIntercept();
 
-  /** δ_p for the given rows from this party's partial scores. */
-  protected abstract double[] residualShare(int[] rows, double[] partialScores);
+  /** δ_p of model {@code model} for the given rows from this party's partial scores of that model. */
+  protected abstract double[] residualShare(int[] rows, double[] partialScores, int model);
+
+  /** Called once the weights exist and before training (the guest seeds its intercept). */
+  protected void initWeights(double[] w, int columnsPerModel) {}
+
+  /** Models trained side by side (K for multiclass, else 1). */
+  protected int models() {
+    return config.objective().models();
+  }
+
+  /** Model a mini-batch trains: the arbiter repeats each batch once per model. */
+  protected int modelOf(int batch) {
+    return batch % models();
+  }
 
   /** Messages a subclass handles itself (evaluation, scoring); returns false if unknown. */
   protected abstract boolean receiveOther(String from, VerticalMessage message);
@@ -203,9 +230,13 @@ public abstract class LrParty implements VerticalEndpoint {
         fixed[i * columns + j] = Math.round(row[j] * scale);
       }
     }
-    this.weights = new double[columns];
+    this.weights = new double[columns * models()];
+    initWeights(weights, columns);
     this.bestWeights = weights.clone();
-    this.optimizer = new LocalOptimizer(config.optimizer(), config.learningRate(), columns);
+    this.optimizers = new LocalOptimizer[models()];
+    for (int m = 0; m < optimizers.length; m++) {
+      optimizers[m] = new LocalOptimizer(config.optimizer(), config.learningRate(), columns);
+    }
     for (String other : others) {
       long[] masked = MaskedProduct.maskMatrix(fixed, columns, ownerStreams.get(other));
       outbox.send(other, new MaskedFeatures(jobId, columns, masked));
@@ -237,26 +268,36 @@ public abstract class LrParty implements VerticalEndpoint {
     }
   }
 
-  /** Partial scores u_p = x_p·w_p for aligned rows of the training table. */
-  protected double[] partialScores(int[] rows) {
+  /** Partial scores u_p = x_p·w_p of one model for aligned rows of the training table. */
+  protected double[] partialScores(int[] rows, int model) {
     double[] u = new double[rows.length];
+    int w0 = model * columns;
     for (int k = 0; k < rows.length; k++) {
       int off = rows[k] * columns;
       double s = 0;
       for (int j = 0; j < columns; j++) {
-        s += x[off + j] * weights[j];
+        s += x[off + j] * weights[w0 + j];
       }
       u[k] = s;
     }
     return u;
   }
 
-  /** Partial score of one raw row (scoring): standardised with the training statistics. */
-  protected double partialScore(double[] raw) {
+  /** Partial scores of every model for aligned rows, class-major (K blocks of rows.length). */
+  protected double[] partialScores(int[] rows) {
+    double[] out = new double[rows.length * models()];
+    for (int m = 0; m < models(); m++) {
+      System.arraycopy(partialScores(rows, m), 0, out, m * rows.length, rows.length);
+    }
+    return out;
+  }
+
+  /** Partial score of one model for one raw row (scoring): standardised with the training statistics. */
+  protected double partialScore(double[] raw, int model) {
     double[] row = standardizedRow(raw);
     double s = 0;
     for (int j = 0; j < columns; j++) {
-      s += row[j] * weights[j];
+      s += row[j] * weights[model * columns + j];
     }
     return s;
   }
@@ -264,7 +305,8 @@ public abstract class LrParty implements VerticalEndpoint {
   private void onBatchStart(BatchStart b) {
     int[] rows = b.rows();
     long t = MaskedProduct.round(b.epoch(), b.batch());
-    double[] delta = residualShare(rows, partialScores(rows));
+    int model = modelOf(b.batch());
+    double[] delta = residualShare(rows, partialScores(rows, model), model);
     double scale = Math.scalb(1.0, config.fractionBits());
     long[] v = new long[rows.length];
     for (int k = 0; k < rows.length; k++) {
@@ -313,13 +355,16 @@ public abstract class LrParty implements VerticalEndpoint {
       }
     }
     int penalised = hasIntercept() ? columns - 1 : columns;
+    int model = modelOf(currentBatch.batch());
+    double[] block = java.util.Arrays.copyOfRange(weights, model * columns, (model + 1) * columns);
     for (int j = 0; j < columns; j++) {
       gradient[j] /= rows.length;
       if (j < penalised) {
-        gradient[j] += config.l2() * weights[j];
+        gradient[j] += config.l2() * block[j];
       }
     }
-    optimizer.apply(weights, gradient);
+    optimizers[model].apply(block, gradient);
+    System.arraycopy(block, 0, weights, model * columns, columns);
     crossTerms.remove(t);
     BatchStart done = currentBatch;
     currentBatch = null;

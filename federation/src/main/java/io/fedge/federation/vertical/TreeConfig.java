@@ -1,9 +1,10 @@
 package io.fedge.federation.vertical;
 
 /**
- * Hyper-parameters of SecureBoost-style vertical gradient boosting (binary log loss).
+ * Hyper-parameters of SecureBoost-style vertical gradient boosting: binary log loss, squared loss
+ * (regression) or softmax (multiclass:K, K trees per boosting round).
  *
- * @param trees number of trees
+ * @param trees number of boosting rounds (trees; K trees per round for multiclass:K)
  * @param maxDepth depth of each tree (a root-only tree has depth 0)
  * @param learningRate shrinkage applied to every leaf weight
  * @param bins quantile bins per feature (each party bins its own features)
@@ -11,10 +12,14 @@ package io.fedge.federation.vertical;
  * @param minChildWeight smallest hessian sum a child may have
  * @param keyBits Paillier modulus size of the guest's key (2048 or more for real data)
  * @param fractionBits fixed-point precision of encrypted gradients and hessians
+ * @param objective binary, regression or multiclass:K; null means binary
  */
 public record TreeConfig(int trees, int maxDepth, double learningRate, int bins, double lambda,
-    double minChildWeight, int keyBits, int fractionBits) {
+    double minChildWeight, int keyBits, int fractionBits, Objective objective) {
   public TreeConfig {
+    if (objective == null) {
+      objective = Objective.BINARY;
+    }
     if (trees < 1 || trees > 1000) {
       throw new VerticalException("trees must be in [1, 1000], got " + trees);
     }
@@ -38,12 +43,22 @@ public record TreeConfig(int trees, int maxDepth, double learningRate, int bins,
     }
   }
 
+  /** A binary (log loss) configuration. */
+  public TreeConfig(int trees, int maxDepth, double learningRate, int bins, double lambda, double minChildWeight,
+      int keyBits, int fractionBits) {
+    this(trees, maxDepth, learningRate, bins, lambda, minChildWeight, keyBits, fractionBits, Objective.BINARY);
+  }
+
   /** Defaults: 2048-bit key, 40 fraction bits, lambda 1, min child weight 1e-3. */
   public static TreeConfig of(int trees, int maxDepth, double learningRate, int bins) {
     return new TreeConfig(trees, maxDepth, learningRate, bins, 1.0, 1e-3, 2048, 40);
   }
 
   public TreeConfig withKeyBits(int bits) {
-    return new TreeConfig(trees, maxDepth, learningRate, bins, lambda, minChildWeight, bits, fractionBits);
+    return new TreeConfig(trees, maxDepth, learningRate, bins, lambda, minChildWeight, bits, fractionBits, objective);
+  }
+
+  public TreeConfig withObjective(Objective o) {
+    return new TreeConfig(trees, maxDepth, learningRate, bins, lambda, minChildWeight, keyBits, fractionBits, o);
   }
 }

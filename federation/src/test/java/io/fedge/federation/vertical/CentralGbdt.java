@@ -9,14 +9,23 @@ import java.util.List;
  * written here from the textbook formulas (Chen and Guestrin 2016, eqs. 5-7) independently of the
  * vertical code. Same binning rule (values at the k/bins training quantiles, deduplicated, "x <=
  * edge" goes left), same base score (training log-odds), gain, leaf weight, depth, trees, shrinkage.
+ * Regression: squared loss (g = f - y, h = 1, base score the mean), unscaled. Multiclass: softmax,
+ * K trees per round from the probabilities at the round's start, h = p(1 - p), base score 0.
  */
 public final class CentralGbdt {
   private record Node(int feature, double threshold, double weight, Node left, Node right) {}
 
   private final List<Node> trees = new ArrayList<>();
   private final double base;
+  private final Objective objective;
 
   public CentralGbdt(double[][] x, int[] y, int numTrees, int depth, double rate, int bins, double lambda, double mcw) {
+    this(x, Arrays.stream(y).asDoubleStream().toArray(), Objective.BINARY, numTrees, depth, rate, bins, lambda, mcw);
+  }
+
+  public CentralGbdt(double[][] x, double[] y, Objective objective, int numTrees, int depth, double rate, int bins,
+      double lambda, double mcw) {
+    this.objective = objective;
     int n = x.length;
     int d = x[0].length;
     double[][] edges = new double[d][];
@@ -36,25 +45,60 @@ public final class CentralGbdt {
       edges[f] = e.stream().mapToDouble(Double::doubleValue).toArray();
     }
     double p0 = Arrays.stream(y).average().orElse(0.5);
-    base = Math.log(p0 / (1 - p0));
-    double[] f = new double[n];
-    Arrays.fill(f, base);
+    int k = objective.models();
+    base = switch (objective.kind()) {
+      case BINARY -> Math.log(p0 / (1 - p0));
+      case REGRESSION -> p0;
+      case MULTICLASS -> 0;
+    };
+    double[][] f = new double[k][n];
+    for (double[] fc : f) {
+      Arrays.fill(fc, base);
+    }
+    int[] all = new int[n];
+    for (int i = 0; i < n; i++) {
+      all[i] = i;
+    }
     for (int t = 0; t < numTrees; t++) {
-      double[] g = new double[n];
-      double[] h = new double[n];
+      double[][] p = new double[k][n];
       for (int i = 0; i < n; i++) {
-        double p = 1 / (1 + Math.exp(-f[i]));
-        g[i] = p - y[i];
-        h[i] = p * (1 - p);
+        double max = Double.NEGATIVE_INFINITY;
+        for (int c = 0; c < k; c++) {
+          max = Math.max(max, f[c][i]);
+        }
+        double sum = 0;
+        for (int c = 0; c < k; c++) {
+          sum += Math.exp(f[c][i] - max);
+        }
+        for (int c = 0; c < k; c++) {
+          p[c][i] = Math.exp(f[c][i] - max) / sum;
+        }
       }
-      int[] all = new int[n];
-      for (int i = 0; i < n; i++) {
-        all[i] = i;
-      }
-      Node root = grow(x, g, h, all, 0, depth, edges, rate, lambda, mcw);
-      trees.add(root);
-      for (int i = 0; i < n; i++) {
-        f[i] += leaf(root, x[i]);
+      for (int c = 0; c < k; c++) {
+        double[] g = new double[n];
+        double[] h = new double[n];
+        for (int i = 0; i < n; i++) {
+          switch (objective.kind()) {
+            case BINARY -> {
+              double q = 1 / (1 + Math.exp(-f[c][i]));
+              g[i] = q - y[i];
+              h[i] = q * (1 - q);
+            }
+            case REGRESSION -> {
+              g[i] = f[c][i] - y[i];
+              h[i] = 1;
+            }
+            case MULTICLASS -> {
+              g[i] = p[c][i] - (y[i] == c ? 1 : 0);
+              h[i] = p[c][i] * (1 - p[c][i]);
+            }
+          }
+        }
+        Node root = grow(x, g, h, all, 0, depth, edges, rate, lambda, mcw);
+        trees.add(root);
+        for (int i = 0; i < n; i++) {
+          f[c][i] += leaf(root, x[i]);
+        }
       }
     }
   }
@@ -118,15 +162,18 @@ public final class CentralGbdt {
     return n.weight();
   }
 
+  /** Predictions as {@link Objective#predict} gives them (multiclass: row-major n x K probabilities). */
   public double[] scores(double[][] x) {
-    double[] out = new double[x.length];
+    int k = objective.models();
+    double[] z = new double[x.length * k]; // class-major
     for (int i = 0; i < x.length; i++) {
-      double z = base;
-      for (Node t : trees) {
-        z += leaf(t, x[i]);
+      for (int c = 0; c < k; c++) {
+        z[c * x.length + i] = base;
       }
-      out[i] = 1 / (1 + Math.exp(-z));
+      for (int t = 0; t < trees.size(); t++) {
+        z[(t % k) * x.length + i] += leaf(trees.get(t), x[i]);
+      }
     }
-    return out;
+    return objective.predict(z);
   }
 }

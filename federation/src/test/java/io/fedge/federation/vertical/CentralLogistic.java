@@ -55,6 +55,16 @@ final class CentralLogistic {
     return out;
   }
 
+  /** The most probable class of each row (multiclass: Tribuo's multinomial model). */
+  int[] classes(double[][] x) {
+    int[] out = new int[x.length];
+    for (int i = 0; i < x.length; i++) {
+      out[i] = Integer.parseInt(model.predict(new ArrayExample<>(new Label("0"), names, standardized(x[i])))
+          .getOutput().getLabel());
+    }
+    return out;
+  }
+
   private double[] standardized(double[] row) {
     double[] out = new double[row.length];
     for (int j = 0; j < row.length; j++) {

@@ -24,7 +24,8 @@ public record FateSplit(GuestTable guestTrain, PartyTable hostTrain, GuestTable 
     List<String[]> host = read(dir.resolve(name + "_hetero_host.csv"));
     String[] gHeader = guest.remove(0);
     String[] hHeader = host.remove(0);
-    if (!gHeader[0].equals("id") || !gHeader[1].equals("y") || !hHeader[0].equals("id")) {
+    // FATE's hetero files: id column first ("id", or "idx" for motor), the guest's label second
+    if (!gHeader[0].startsWith("id") || !hHeader[0].equals(gHeader[0]) || gHeader.length < 3) {
       throw new IOException("unexpected FATE header in " + name);
     }
     Map<String, String[]> hostById = new HashMap<>();
@@ -54,10 +55,10 @@ public record FateSplit(GuestTable guestTrain, PartyTable hostTrain, GuestTable 
 
   private static GuestTable guestTable(List<String> ids, Map<String, String[]> byId, List<String> features) {
     double[][] rows = new double[ids.size()][];
-    int[] labels = new int[ids.size()];
+    double[] labels = new double[ids.size()];
     for (int i = 0; i < rows.length; i++) {
       String[] r = byId.get(ids.get(i));
-      labels[i] = (int) Double.parseDouble(r[1]);
+      labels[i] = Double.parseDouble(r[1]);
       rows[i] = new double[features.size()];
       for (int j = 0; j < features.size(); j++) {
         rows[i][j] = Double.parseDouble(r[2 + j]);
