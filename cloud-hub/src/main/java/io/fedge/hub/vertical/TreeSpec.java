@@ -15,7 +15,7 @@ import java.util.TreeSet;
  */
 final class TreeSpec {
   static final Set<String> FIELDS = Set.of("type", "trees", "maxDepth", "learningRate", "bins", "lambda",
-      "minChildWeight", "keyBits", "fractionBits");
+      "minChildWeight", "keyBits", "fractionBits", "objective", "classes");
   /** Paillier modulus sizes accepted; 1024 is for tests and simulations only (docs/jobs.md). */
   static final Set<Integer> KEY_BITS = Set.of(1024, 2048, 3072, 4096);
 
@@ -37,7 +37,7 @@ final class TreeSpec {
     try {
       return new TreeConfig(integer(m, "trees", 10), integer(m, "maxDepth", 3), number(m, "learningRate", 0.3),
           integer(m, "bins", 32), number(m, "lambda", 1.0), number(m, "minChildWeight", 1e-3), keyBits,
-          integer(m, "fractionBits", 40));
+          integer(m, "fractionBits", 40)).withObjective(ObjectiveSpec.parse(m));
     } catch (VerticalException e) {
       throw new VerticalSpec.InvalidVerticalJobException("'model': " + e.getMessage());
     }

@@ -54,7 +54,7 @@ public record VerticalSpec(String id, String title, String requester, String pur
 
   /** What the model predicts (docs/vertical.md, "Objectives"); binary unless the model says otherwise. */
   public io.fedge.federation.vertical.Objective objective() {
-    return lr != null ? lr.objective() : io.fedge.federation.vertical.Objective.BINARY;
+    return lr != null ? lr.objective() : trees != null ? trees.objective() : io.fedge.federation.vertical.Objective.BINARY;
   }
 
   public List<String> parties() {

@@ -3,7 +3,6 @@ package io.fedge.agent.vertical;
 import io.fedge.agent.consent.JobDataAccess;
 import io.fedge.agent.data.DataException;
 import io.fedge.federation.crypto.paillier.ModArith;
-import io.fedge.federation.vertical.BinaryMetrics;
 import io.fedge.federation.vertical.BoostGuest;
 import io.fedge.federation.vertical.BoostHost;
 import io.fedge.federation.vertical.BoostMessages;
@@ -60,7 +59,7 @@ final class TreeJob {
   private BoostGuest guest;
   private BoostHost host;
   private PartyTable full;
-  private int[] labels;
+  private double[] labels;
   private final List<Integer> testRows = new ArrayList<>();
   private boolean trainedReported;
   private boolean testing;
@@ -113,7 +112,7 @@ final class TreeJob {
     }
     List<String> ids = new ArrayList<>();
     List<double[]> values = new ArrayList<>();
-    List<Integer> y = new ArrayList<>();
+    List<Double> y = new ArrayList<>();
     int f = s.features().size();
     access.readRows(s.aligned(), cols, row -> {
       ids.add((String) row[0]);
@@ -123,11 +122,8 @@ final class TreeJob {
       }
       values.add(x);
       if (isGuest) {
-        double v = number(row[1 + f], s.label());
-        if (v != 0 && v != 1) {
-          throw new DataException("label column '" + s.label() + "' must be 0 or 1 on every row");
-        }
-        y.add((int) v);
+        // checked against the job's objective (binary, regression, multiclass) when the guest starts
+        y.add(number(row[1 + f], s.label()));
       }
       return true;
     });
@@ -145,8 +141,8 @@ final class TreeJob {
     startedNanos = System.nanoTime();
     io.fedge.federation.vertical.Outbox out = channel::send;
     if (isGuest) {
-      labels = y.stream().mapToInt(Integer::intValue).toArray();
-      int[] trainLabels = train.stream().mapToInt(i -> labels[i]).toArray();
+      labels = y.stream().mapToDouble(Double::doubleValue).toArray();
+      double[] trainLabels = train.stream().mapToDouble(i -> labels[i]).toArray();
       guest = new BoostGuest(self, jobId, s.config(), new GuestTable(trainTable, trainLabels), s.hosts(), out,
           ModArith.best());
       guest.useScoringTable(full);
@@ -206,20 +202,15 @@ final class TreeJob {
   }
 
   private void finishTest(double[] p) {
-    int[] y = new int[p.length];
-    for (int k = 0; k < p.length; k++) {
+    double[] y = new double[testRows.size()];
+    for (int k = 0; k < y.length; k++) {
       y[k] = labels[testRows.get(k)];
     }
-    BinaryMetrics.Report r = BinaryMetrics.report(p, y);
-    Map<String, Double> metrics = new LinkedHashMap<>();
-    metrics.put("test_auc", r.auc());
-    metrics.put("test_ks", r.ks());
-    metrics.put("test_accuracy", r.accuracy());
-    metrics.put("test_lift_top10", r.liftTop10());
-    metrics.put("test_log_loss", r.logLoss());
+    io.fedge.federation.vertical.Objective objective = stage.config().objective();
+    Map<String, Double> metrics = new LinkedHashMap<>(objective.testMetrics(p, y));
     metrics.put("train_seconds", (double) Math.round((System.nanoTime() - startedNanos) / 1e7) / 100.0);
-    LOG.info("vertical job {}: trees test AUC {} on {} rows", jobId, String.format("%.4f", r.auc()), r.rows());
-    channel.report(new StageReport(jobId, "test", true, null, r.rows(), metrics, null));
+    LOG.info("vertical job {}: trees ({}) test metrics {} on {} rows", jobId, objective, metrics, y.length);
+    channel.report(new StageReport(jobId, "test", true, null, y.length, metrics, null));
   }
 
   private static double number(Object v, String column) {
