@@ -218,7 +218,7 @@ public record VerticalSpec(String id, String title, String requester, String pur
         throw invalid("'psi.reuse' skips PSI, so the job needs a 'model' to train");
       }
       return new VerticalSpec(id, title, requester, purpose, guest, List.copyOf(hosts), false, mode, normalization,
-          aligned, PSI_ONLY, null, 0.25, 1, consentTimeout(n), n.deepCopy());
+          aligned, PSI_ONLY, null, 0.25, 1, consentTimeout(n), n.deepCopy(), null);
     }
     JsonNode m = n.path("model");
     if (!m.isObject()) {
