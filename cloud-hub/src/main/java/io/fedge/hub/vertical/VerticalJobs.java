@@ -597,6 +597,15 @@ public final class VerticalJobs implements AutoCloseable {
     return job.scoringSession;
   }
 
+  /** Forgets a job's scoring session (its stream breaks when a party restarts); the next score opens a new one. */
+  private void dropScoringSession(Job job) {
+    if (job.scoringSession != null) {
+      sessions.remove(job.scoringSession);
+      link.forget(job.scoringSession);
+      job.scoringSession = null;
+    }
+  }
+
   // ------------------------------------------------------------------ scoring and views
 
   /** The result of an online score: probabilities in request order and the round-trip time. */
@@ -629,8 +638,9 @@ public final class VerticalJobs implements AutoCloseable {
       try {
         if (job.arbiter != null) {
           job.arbiter.requestScores(requestId, ids);
-        } else if ("sbt".equals(job.spec.model())) {
-          link.send(jobId, job.spec.guest().device(), TreeStages.scoreRequest(jobId, requestId, ids));
+        } else if ("sbt".equals(job.spec.model())) { // trees always score with the kept shares (restart-proof)
+          link.send(scoringSession(job), job.spec.guest().device(),
+              TreeStages.scoreRequest(scoringSession(job), requestId, ids));
         } else { // an LR job restored after a restart: the parties score with their kept shares
           String session = scoringSession(job);
           for (String p : job.spec.parties()) {
@@ -646,6 +656,9 @@ public final class VerticalJobs implements AutoCloseable {
       return new Scored(modelId, ids, p, (System.nanoTime() - t0) / 1e6);
     } catch (java.util.concurrent.ExecutionException e) {
       throw e.getCause() instanceof Exception x ? x : e;
+    } catch (java.util.concurrent.TimeoutException e) {
+      worker.execute(() -> dropScoringSession(job)); // a party may have restarted: the next score opens a fresh one
+      throw e;
     } finally {
       job.pendingScores.remove(requestId);
     }
