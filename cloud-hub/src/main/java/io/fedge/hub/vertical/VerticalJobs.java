@@ -639,8 +639,8 @@ public final class VerticalJobs implements AutoCloseable {
         if (job.arbiter != null) {
           job.arbiter.requestScores(requestId, ids);
         } else if ("sbt".equals(job.spec.model())) { // trees always score with the kept shares (restart-proof)
-          link.send(scoringSession(job), job.spec.guest().device(),
-              TreeStages.scoreRequest(scoringSession(job), requestId, ids));
+          String session = scoringSession(job);
+          link.send(session, job.spec.guest().device(), TreeStages.scoreRequest(session, requestId, ids));
         } else { // an LR job restored after a restart: the parties score with their kept shares
           String session = scoringSession(job);
           for (String p : job.spec.parties()) {
