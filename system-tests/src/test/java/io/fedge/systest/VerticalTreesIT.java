@@ -252,6 +252,62 @@ class VerticalTreesIT {
     String outside = ref.guestRows().keySet().stream().filter(id -> !ref.known().contains(id)).findFirst().orElseThrow();
     assertThat(ops.post("/api/v1/models/" + modelId + "/score", Map.of("id", outside)).status()).isEqualTo(422);
     batchScoring(modelId, ref, gs, hs);
+    restarts(modelId, ids, probabilities);
+  }
+
+  /**
+   * Online scoring of the tree model after a restart of the hub and the host (the hub opens a fresh
+   * scoring session; the parties reload their kept shares), then after a restart of the guest alone
+   * (the session's stream died with it: that score times out, the hub drops the session, and the next
+   * score opens a fresh one). Scores equal those before the restarts.
+   */
+  private void restarts(String modelId, List<String> ids, JsonNode before) throws Exception {
+    hub = hub.restart();
+    hostAgent = hostAgent.restart();
+    ops = hub.ops();
+    awaitBothOnline();
+    assertThat(ops.get("/api/v1/vertical-jobs/breast-sbt").body().path("state").asText()).isEqualTo("DONE");
+    OpsClient.Response again = ops.post("/api/v1/models/" + modelId + "/score", Map.of("ids", ids));
+    assertThat(again.status()).as(again.body().toString()).isEqualTo(200);
+    for (int k = 0; k < ids.size(); k++) {
+      assertThat(again.body().path("probabilities").get(k).asDouble()).as("after the hub restart, id %s", ids.get(k))
+          .isCloseTo(before.get(k).asDouble(), Offset.offset(1e-12));
+    }
+    guestAgent = guestAgent.restart();
+    awaitBothOnline();
+    // the first score rides the dead session: no answer (the hub's 504 after 30 s, or this client's 20 s timeout)
+    int lost;
+    try {
+      lost = ops.post("/api/v1/models/" + modelId + "/score", Map.of("ids", ids)).status();
+    } catch (IllegalStateException e) {
+      assertThat(e).hasMessageContaining("timed out");
+      lost = 504;
+    }
+    assertThat(lost).as("the session died with the guest's process").isEqualTo(504);
+    // once the hub's wait has lapsed it drops the session; the next score opens a fresh one
+    OpsClient.Response[] fresh = new OpsClient.Response[1];
+    await("a fresh scoring session").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(2)).until(() -> {
+      try {
+        fresh[0] = ops.post("/api/v1/models/" + modelId + "/score", Map.of("ids", ids));
+        return fresh[0].status() == 200;
+      } catch (IllegalStateException e) {
+        return false;
+      }
+    });
+    for (int k = 0; k < ids.size(); k++) {
+      assertThat(fresh[0].body().path("probabilities").get(k).asDouble()).as("after the guest restart, id %s", ids.get(k))
+          .isCloseTo(before.get(k).asDouble(), Offset.offset(1e-12));
+    }
+  }
+
+  private void awaitBothOnline() {
+    await("agents online").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(300)).until(() -> {
+      int n = 0;
+      for (JsonNode d : ops.devices()) {
+        n += d.path("online").asBoolean() ? 1 : 0;
+      }
+      return n == 2;
+    });
   }
 
   /**

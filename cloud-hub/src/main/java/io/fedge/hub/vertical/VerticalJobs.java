@@ -598,8 +598,8 @@ public final class VerticalJobs implements AutoCloseable {
   }
 
   /** Forgets a job's scoring session (its stream breaks when a party restarts); the next score opens a new one. */
-  private void dropScoringSession(Job job) {
-    if (job.scoringSession != null) {
+  private void dropScoringSession(Job job, String session) {
+    if (session != null && session.equals(job.scoringSession)) {
       sessions.remove(job.scoringSession);
       link.forget(job.scoringSession);
       job.scoringSession = null;
@@ -632,6 +632,7 @@ public final class VerticalJobs implements AutoCloseable {
     }
     String requestId = "score-" + requests.incrementAndGet();
     CompletableFuture<double[]> f = new CompletableFuture<>();
+    java.util.concurrent.atomic.AtomicReference<String> usedSession = new java.util.concurrent.atomic.AtomicReference<>();
     long t0 = System.nanoTime();
     job.pendingScores.put(requestId, f);
     worker.execute(() -> {
@@ -640,9 +641,11 @@ public final class VerticalJobs implements AutoCloseable {
           job.arbiter.requestScores(requestId, ids);
         } else if ("sbt".equals(job.spec.model())) { // trees always score with the kept shares (restart-proof)
           String session = scoringSession(job);
+          usedSession.set(session);
           link.send(session, job.spec.guest().device(), TreeStages.scoreRequest(session, requestId, ids));
         } else { // an LR job restored after a restart: the parties score with their kept shares
           String session = scoringSession(job);
+          usedSession.set(session);
           for (String p : job.spec.parties()) {
             link.send(session, p, new LrMessages.ScoreRequest(session, requestId, ids, true));
           }
@@ -657,7 +660,8 @@ public final class VerticalJobs implements AutoCloseable {
     } catch (java.util.concurrent.ExecutionException e) {
       throw e.getCause() instanceof Exception x ? x : e;
     } catch (java.util.concurrent.TimeoutException e) {
-      worker.execute(() -> dropScoringSession(job)); // a party may have restarted: the next score opens a fresh one
+      // a party may have restarted: the next score opens a fresh session (unless another did already)
+      worker.execute(() -> dropScoringSession(job, usedSession.get()));
       throw e;
     } finally {
       job.pendingScores.remove(requestId);
