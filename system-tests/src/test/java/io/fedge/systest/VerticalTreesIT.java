@@ -251,6 +251,107 @@ class VerticalTreesIT {
     // an id outside the intersection cannot be scored
     String outside = ref.guestRows().keySet().stream().filter(id -> !ref.known().contains(id)).findFirst().orElseThrow();
     assertThat(ops.post("/api/v1/models/" + modelId + "/score", Map.of("id", outside)).status()).isEqualTo(422);
+    batchScoring(modelId, ref, gs, hs);
+    restarts(modelId, ids, probabilities);
+  }
+
+  /**
+   * Online scoring of the tree model after a restart of the hub and the host (the hub opens a fresh
+   * scoring session; the parties reload their kept shares), then after a restart of the guest alone
+   * (the session's stream died with it: that score times out, the hub drops the session, and the next
+   * score opens a fresh one). Scores equal those before the restarts.
+   */
+  private void restarts(String modelId, List<String> ids, JsonNode before) throws Exception {
+    hub = hub.restart();
+    hostAgent = hostAgent.restart();
+    ops = hub.ops();
+    awaitBothOnline();
+    assertThat(ops.get("/api/v1/vertical-jobs/breast-sbt").body().path("state").asText()).isEqualTo("DONE");
+    OpsClient.Response again = ops.post("/api/v1/models/" + modelId + "/score", Map.of("ids", ids));
+    assertThat(again.status()).as(again.body().toString()).isEqualTo(200);
+    for (int k = 0; k < ids.size(); k++) {
+      assertThat(again.body().path("probabilities").get(k).asDouble()).as("after the hub restart, id %s", ids.get(k))
+          .isCloseTo(before.get(k).asDouble(), Offset.offset(1e-12));
+    }
+    guestAgent = guestAgent.restart();
+    awaitBothOnline();
+    // the first score rides the dead session: no answer (the hub's 504 after 30 s, or this client's 20 s timeout)
+    int lost;
+    try {
+      lost = ops.post("/api/v1/models/" + modelId + "/score", Map.of("ids", ids)).status();
+    } catch (IllegalStateException e) {
+      assertThat(e).hasMessageContaining("timed out");
+      lost = 504;
+    }
+    assertThat(lost).as("the session died with the guest's process").isEqualTo(504);
+    // once the hub's wait has lapsed it drops the session; the next score opens a fresh one
+    OpsClient.Response[] fresh = new OpsClient.Response[1];
+    await("a fresh scoring session").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(2)).until(() -> {
+      try {
+        fresh[0] = ops.post("/api/v1/models/" + modelId + "/score", Map.of("ids", ids));
+        return fresh[0].status() == 200;
+      } catch (IllegalStateException e) {
+        return false;
+      }
+    });
+    for (int k = 0; k < ids.size(); k++) {
+      assertThat(fresh[0].body().path("probabilities").get(k).asDouble()).as("after the guest restart, id %s", ids.get(k))
+          .isCloseTo(before.get(k).asDouble(), Offset.offset(1e-12));
+    }
+  }
+
+  private void awaitBothOnline() {
+    await("agents online").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(300)).until(() -> {
+      int n = 0;
+      for (JsonNode d : ops.devices()) {
+        n += d.path("online").asBoolean() ? 1 : 0;
+      }
+      return n == 2;
+    });
+  }
+
+  /**
+   * Batch scoring of the tree model in chunks of 100 over MQTT: the host sends its routes per chunk,
+   * the guest walks its trees; every score in the guest's CSV equals the assembled model, the host's
+   * dashboard has none.
+   */
+  private void batchScoring(String modelId, Reference ref, BoostModelShare gs, BoostModelShare hs) throws Exception {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("id", "breast-sbt-scores");
+    body.put("requester", "systest");
+    body.put("purpose", "integration test");
+    body.put("output", "breast_sbt_scores");
+    body.put("chunkRows", 100);
+    OpsClient.Response started = ops.post("/api/v1/models/" + modelId + "/score-jobs", body);
+    assertThat(started.status()).as(started.body().toString()).isEqualTo(201);
+    long t0 = System.nanoTime();
+    await("tree batch scoring over").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(300)).until(() -> {
+      String s = ops.get("/api/v1/score-jobs/breast-sbt-scores").body().path("state").asText();
+      return s.equals("DONE") || s.equals("FAILED");
+    });
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    JsonNode view = ops.get("/api/v1/score-jobs/breast-sbt-scores").body();
+    assertThat(view.path("state").asText()).as(view.toString()).isEqualTo("DONE");
+    assertThat(view.path("progress").path("rowsScored").asInt()).isEqualTo(ref.known().size());
+    assertThat(view.path("progress").path("chunks").asInt()).isEqualTo((ref.known().size() + 99) / 100);
+    java.net.http.HttpResponse<String> csv = guestAgent.dashboardGet("/api/score-jobs/breast-sbt-scores/scores.csv");
+    assertThat(csv.statusCode()).as(csv.body()).isEqualTo(200);
+    List<String> lines = csv.body().lines().toList();
+    assertThat(lines).hasSize(ref.known().size() + 1);
+    TreeSet<String> seen = new TreeSet<>();
+    for (String l : lines.subList(1, lines.size())) {
+      String[] f = l.replace("\"", "").split(",");
+      String id = f[0];
+      seen.add(id);
+      double central = BoostModelShare.assembledProbability(gs, Arrays.copyOfRange(ref.guestRows().get(id), 1,
+          1 + BREAST.guestFeatures()), Map.of(hostAgent.deviceId(), hs), Map.of(hostAgent.deviceId(),
+          ref.hostRows().get(id)));
+      assertThat(Double.parseDouble(f[1])).as("score of %s", id).isCloseTo(central, Offset.offset(1e-9));
+    }
+    assertThat(seen).isEqualTo(ref.known());
+    assertThat(hostAgent.dashboardGet("/api/score-jobs/breast-sbt-scores/scores.csv").statusCode()).isEqualTo(404);
+    System.out.printf("tree batch scoring: %d rows in %d chunks over MQTT in %.1f s%n", ref.known().size(),
+        view.path("progress").path("chunks").asInt(), seconds);
   }
 
   @Test

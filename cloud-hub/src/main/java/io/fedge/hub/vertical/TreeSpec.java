@@ -15,7 +15,7 @@ import java.util.TreeSet;
  */
 final class TreeSpec {
   static final Set<String> FIELDS = Set.of("type", "trees", "maxDepth", "learningRate", "bins", "lambda",
-      "minChildWeight", "keyBits", "fractionBits", "objective", "classes");
+      "minChildWeight", "keyBits", "fractionBits", "noise", "objective", "classes");
   /** Paillier modulus sizes accepted; 1024 is for tests and simulations only (docs/jobs.md). */
   static final Set<Integer> KEY_BITS = Set.of(1024, 2048, 3072, 4096);
 
@@ -34,10 +34,18 @@ final class TreeSpec {
       throw new VerticalSpec.InvalidVerticalJobException("'model.keyBits' must be 2048 (default), 3072 or 4096 (1024 "
           + "only for tests and simulations: it is not a safe Paillier key), got " + keyBits);
     }
+    JsonNode noise = m.get("noise");
+    if (noise != null && !(noise.isTextual() && (TreeConfig.FIXED_BASE.equals(noise.asText())
+        || TreeConfig.CLASSIC.equals(noise.asText())))) {
+      throw new VerticalSpec.InvalidVerticalJobException("'model.noise' must be \"" + TreeConfig.FIXED_BASE
+          + "\" (default: fast fixed-base Paillier noise) or \"" + TreeConfig.CLASSIC + "\" (r^n, DCR alone), got "
+          + noise);
+    }
     try {
       return new TreeConfig(integer(m, "trees", 10), integer(m, "maxDepth", 3), number(m, "learningRate", 0.3),
           integer(m, "bins", 32), number(m, "lambda", 1.0), number(m, "minChildWeight", 1e-3), keyBits,
-          integer(m, "fractionBits", 40)).withObjective(ObjectiveSpec.parse(m));
+          integer(m, "fractionBits", 40), noise == null ? TreeConfig.FIXED_BASE : noise.asText())
+          .withObjective(ObjectiveSpec.parse(m));
     } catch (VerticalException e) {
       throw new VerticalSpec.InvalidVerticalJobException("'model': " + e.getMessage());
     }

@@ -43,6 +43,7 @@ final class TreeStages {
     n.put("minChildWeight", c.minChildWeight());
     n.put("keyBits", c.keyBits());
     n.put("fractionBits", c.fractionBits());
+    n.put("noise", c.noise());
     return n;
   }
 }

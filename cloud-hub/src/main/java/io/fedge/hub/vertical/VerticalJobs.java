@@ -604,6 +604,15 @@ public final class VerticalJobs implements AutoCloseable {
     return job.scoringSession;
   }
 
+  /** Forgets a job's scoring session (its stream breaks when a party restarts); the next score opens a new one. */
+  private void dropScoringSession(Job job, String session) {
+    if (session != null && session.equals(job.scoringSession)) {
+      sessions.remove(job.scoringSession);
+      link.forget(job.scoringSession);
+      job.scoringSession = null;
+    }
+  }
+
   // ------------------------------------------------------------------ scoring and views
 
   /** The result of an online score: probabilities in request order and the round-trip time. */
@@ -630,16 +639,20 @@ public final class VerticalJobs implements AutoCloseable {
     }
     String requestId = "score-" + requests.incrementAndGet();
     CompletableFuture<double[]> f = new CompletableFuture<>();
+    java.util.concurrent.atomic.AtomicReference<String> usedSession = new java.util.concurrent.atomic.AtomicReference<>();
     long t0 = System.nanoTime();
     job.pendingScores.put(requestId, f);
     worker.execute(() -> {
       try {
         if (job.arbiter != null) {
           job.arbiter.requestScores(requestId, ids);
-        } else if ("sbt".equals(job.spec.model())) {
-          link.send(jobId, job.spec.guest().device(), TreeStages.scoreRequest(jobId, requestId, ids));
+        } else if ("sbt".equals(job.spec.model())) { // trees always score with the kept shares (restart-proof)
+          String session = scoringSession(job);
+          usedSession.set(session);
+          link.send(session, job.spec.guest().device(), TreeStages.scoreRequest(session, requestId, ids));
         } else { // an LR job restored after a restart: the parties score with their kept shares
           String session = scoringSession(job);
+          usedSession.set(session);
           for (String p : job.spec.parties()) {
             link.send(session, p, new LrMessages.ScoreRequest(session, requestId, ids, true));
           }
@@ -653,6 +666,10 @@ public final class VerticalJobs implements AutoCloseable {
       return new Scored(modelId, ids, p, (System.nanoTime() - t0) / 1e6);
     } catch (java.util.concurrent.ExecutionException e) {
       throw e.getCause() instanceof Exception x ? x : e;
+    } catch (java.util.concurrent.TimeoutException e) {
+      // a party may have restarted: the next score opens a fresh session (unless another did already)
+      worker.execute(() -> dropScoringSession(job, usedSession.get()));
+      throw e;
     } finally {
       job.pendingScores.remove(requestId);
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class VerticalSpecTest {
@@ -111,6 +112,28 @@ class VerticalSpecTest {
     assertThat(defaults.trees().keyBits()).as("2048-bit key unless the document asks otherwise").isEqualTo(2048);
     assertThat(defaults.trees().trees()).isEqualTo(10);
     assertThat(defaults.trees().lambda()).isEqualTo(1.0);
+    assertThat(defaults.trees().noise()).as("fast noise unless the document asks otherwise").isEqualTo("fixed-base");
+    assertThat(defaults.trees().noiseMode()).isEqualTo(io.fedge.federation.crypto.paillier.NoiseMode.FIXED_BASE);
+    VerticalSpec classic = parse(ok.replace("\"keyBits\": 1024", "\"keyBits\": 1024, \"noise\": \"classic\"")
+        .getBytes());
+    assertThat(classic.trees().noiseMode()).isEqualTo(io.fedge.federation.crypto.paillier.NoiseMode.CLASSIC);
+    assertThat(TreeStages.describe(classic.trees()).path("noise").asText()).isEqualTo("classic");
+    // the guest's stage carries the choice through the relay codec
+    io.fedge.federation.vertical.relay.VerticalControl.register();
+    var stage = TreeStages.stage(classic, classic.guest().device());
+    assertThat(((io.fedge.federation.vertical.relay.VerticalControl.TreeStage) io.fedge.federation.vertical.relay
+        .VerticalCodec.decode(io.fedge.federation.vertical.relay.VerticalCodec.encode(stage))).config().noiseMode())
+        .isEqualTo(io.fedge.federation.crypto.paillier.NoiseMode.CLASSIC);
+  }
+
+  @Test
+  void aTreeNoiseModeOtherThanFixedBaseOrClassicIsRefusedNamingTheField() throws Exception {
+    String ok = Files.readString(Path.of("..", "examples", "jobs", "breast_hetero_sbt.json"));
+    for (String bad : List.of("\"CLASSIC\"", "\"fast\"", "1", "null")) {
+      assertThatThrownBy(() -> parse(ok.replace("\"keyBits\": 1024", "\"keyBits\": 1024, \"noise\": " + bad)
+          .getBytes())).as(bad).hasMessageContaining("'model.noise' must be \"fixed-base\"")
+          .hasMessageContaining("\"classic\"");
+    }
   }
 
   @Test

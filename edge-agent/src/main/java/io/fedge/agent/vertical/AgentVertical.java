@@ -108,6 +108,7 @@ public final class AgentVertical implements AutoCloseable {
     final Map<String, double[]> testScores = new HashMap<>();
     double[] ownTest;
     TreeJob trees;
+    io.fedge.federation.vertical.BoostScoringParty treeSession; // a scoring session of a kept tree share
 
     Job(String id) {
       this.id = id;
@@ -178,8 +179,12 @@ public final class AgentVertical implements AutoCloseable {
       } else if (m instanceof VerticalControl.ScoringSession s) {
         stage = "score";
         requireHub(from);
-        job.lr = kept.open(uplink.deviceId(), s, (to, msg) -> link().send(jobId, to, msg));
-        job.lrReported = true;
+        if (kept.keptTrees(s.modelJob())) {
+          job.treeSession = kept.openTrees(uplink.deviceId(), s, (to, msg) -> link().send(jobId, to, msg));
+        } else {
+          job.lr = kept.open(uplink.deviceId(), s, (to, msg) -> link().send(jobId, to, msg));
+          job.lrReported = true;
+        }
         link().announce(jobId, credentials.get().chain());
         LOG.info("vertical job {}: scoring session {} with the kept share", s.modelJob(), jobId);
       } else if (m instanceof LrStage s) {
@@ -377,6 +382,10 @@ public final class AgentVertical implements AutoCloseable {
   // ---------------------------------------------------------------- trees
 
   private void onTrees(Job job, String from, Object m) {
+    if (job.treeSession != null && m instanceof VerticalMessage v) {
+      job.treeSession.receive(from, v);
+      return;
+    }
     if (job.trees == null) {
       job.trees = new TreeJob(job.id, uplink.deviceId(), new TreeJob.Channel() {
         @Override

@@ -13,9 +13,11 @@ import io.fedge.agent.data.Schema;
 import io.fedge.federation.vertical.BatchScoreGuest;
 import io.fedge.federation.vertical.BatchScoreHost;
 import io.fedge.federation.vertical.BatchScorer;
+import io.fedge.federation.vertical.BoostModelShare;
 import io.fedge.federation.vertical.ChunkPart;
 import io.fedge.federation.vertical.LrBatchScorer;
 import io.fedge.federation.vertical.LrModelShare;
+import io.fedge.federation.vertical.SbtBatchScorer;
 import io.fedge.federation.vertical.VerticalException;
 import io.fedge.federation.vertical.relay.ScoreControl;
 import io.fedge.federation.vertical.relay.ScoreControl.ScoreChunk;
@@ -245,6 +247,17 @@ public final class BatchScoring {
           throw new IllegalStateException("the share of job " + modelJob + " here belongs to " + share.party());
         }
         return new LrBatchScorer(share);
+      } catch (IOException e) {
+        throw new IllegalStateException("cannot read the model share of job " + modelJob + ": " + e.getMessage());
+      }
+    }
+    if ("vertical-sbt".equals(model)) {
+      Path f = sharesDir.resolve(modelJob + ".sbt-share.json");
+      if (!Files.isRegularFile(f)) {
+        throw new IllegalStateException("party " + self + " holds no share of the model of job " + modelJob);
+      }
+      try {
+        return new SbtBatchScorer(WireCodec.mapper().readValue(f.toFile(), BoostModelShare.class));
       } catch (IOException e) {
         throw new IllegalStateException("cannot read the model share of job " + modelJob + ": " + e.getMessage());
       }

@@ -2,6 +2,8 @@ package io.fedge.agent.vertical;
 
 import io.fedge.agent.consent.ConsentGuard;
 import io.fedge.agent.data.DataException;
+import io.fedge.federation.vertical.BoostModelShare;
+import io.fedge.federation.vertical.BoostScoringParty;
 import io.fedge.federation.vertical.GuestTable;
 import io.fedge.federation.vertical.LrGuest;
 import io.fedge.federation.vertical.LrHost;
@@ -18,13 +20,16 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
  * The model shares a party keeps of finished vertical LR jobs ({@code <dir>/<job>.lr-share.json},
+ * and tree jobs' {@code <job>.sbt-share.json}),
  * owner-only, written atomically), and scorers rebuilt from them on demand: after a restart of the
  * hub or of this agent, a {@link ScoringSession} names the job, and the party reloads its share and
  * the aligned rows instead of having kept them in memory.
@@ -111,6 +116,66 @@ final class KeptShares {
     p.useScoringTable(table);
     p.restore(s.jobId(), s.guest(), s.hosts(), share);
     return p;
+  }
+
+  /** The tree share file of {@code jobId} ({@code <dir>/<job>.sbt-share.json}, written by {@link TreeJob}). */
+  Path treeFile(String jobId) {
+    if (!JOB.matcher(jobId).matches()) {
+      throw new IllegalArgumentException("not a job id: " + jobId);
+    }
+    return dir.resolve(jobId + ".sbt-share.json");
+  }
+
+  /** Whether this party kept a tree share of {@code jobId} (then a scoring session of it is a tree one). */
+  boolean keptTrees(String jobId) {
+    return Files.isRegularFile(treeFile(jobId));
+  }
+
+  /**
+   * A tree party of {@code s.modelJob()} that answers boost score and route requests of the session
+   * {@code s.jobId()}: its share from disk (the SHA-256 of the file's bytes checked against the
+   * registry's commitment), the aligned rows read through the job's consent.
+   */
+  BoostScoringParty openTrees(String self, ScoringSession s, Outbox out) {
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(treeFile(s.modelJob()));
+    } catch (IOException e) {
+      throw new DataException("this party kept no tree share of job " + s.modelJob() + ": " + e.getMessage());
+    }
+    String digest;
+    try {
+      digest = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+    if (s.shareSha256() != null && !s.shareSha256().equals(digest)) {
+      throw new VerticalException("the kept tree share of job " + s.modelJob() + " has digest " + digest
+          + ", the registry recorded " + s.shareSha256() + ": it was changed; this party cannot score for the model");
+    }
+    BoostModelShare share;
+    try {
+      share = WireCodec.mapper().readValue(bytes, BoostModelShare.class);
+    } catch (IOException e) {
+      throw new DataException("the kept tree share of job " + s.modelJob() + " is unreadable: " + e.getMessage());
+    }
+    List<String> cols = new ArrayList<>();
+    cols.add(AgentVertical.ALIGNED_ID);
+    cols.addAll(share.features());
+    List<String> ids = new ArrayList<>();
+    List<double[]> values = new ArrayList<>();
+    int f = share.features().size();
+    consent.get().access(s.modelJob()).readRows(s.aligned(), cols, row -> {
+      ids.add((String) row[0]);
+      double[] x = new double[f];
+      for (int j = 0; j < f; j++) {
+        x[j] = number(row[1 + j], share.features().get(j));
+      }
+      values.add(x);
+      return true;
+    });
+    PartyTable table = new PartyTable(ids, share.features(), values.toArray(new double[0][]));
+    return new BoostScoringParty(self, s.jobId(), s.guest(), s.hosts(), share, table, out);
   }
 
   private static double number(Object v, String column) {

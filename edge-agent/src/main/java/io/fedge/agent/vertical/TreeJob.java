@@ -146,6 +146,7 @@ final class TreeJob {
       guest = new BoostGuest(self, jobId, s.config(), new GuestTable(trainTable, trainLabels), s.hosts(), out,
           ModArith.best());
       guest.useScoringTable(full);
+      guest.useNoise(s.config().noiseMode());
     } else {
       host = new BoostHost(self, s.guest(), trainTable, out);
       host.useScoringTable(full);

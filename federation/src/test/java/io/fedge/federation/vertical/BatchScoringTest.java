@@ -203,4 +203,126 @@ class BatchScoringTest {
     assertThatThrownBy(() -> new LrBatchScorer(g).hostPart("s", 0, new double[1][1]))
         .hasMessageContaining("cannot score as a host");
   }
+
+  /**
+   * Random tree shares of a guest with {@code gf} columns and hosts h1 (4 columns), h2 (2): full
+   * trees of depth 3 whose inner nodes belong to the guest or a host at random; each host keeps the
+   * feature and threshold of its nodes, the guest only the owner's id.
+   */
+  private static Map<String, BoostModelShare> treeShares(int trees, int gf) {
+    Map<String, Integer> hostFeatures = Map.of("h1", 4, "h2", 2);
+    List<List<BoostModelShare.Node>> guestTrees = new ArrayList<>();
+    Map<String, List<BoostModelShare.Split>> splits = new HashMap<>(Map.of("h1", new ArrayList<>(), "h2",
+        new ArrayList<>()));
+    for (int t = 0; t < trees; t++) {
+      List<BoostModelShare.Node> nodes = new ArrayList<>();
+      for (int i = 0; i < 15; i++) {
+        if (i >= 7) {
+          nodes.add(new BoostModelShare.Node("LEAF", RANDOM.nextGaussian() * 0.3, null, null, null));
+        } else if (RANDOM.nextInt(3) == 0) {
+          nodes.add(new BoostModelShare.Node("GUEST", null, RANDOM.nextInt(gf), RANDOM.nextGaussian(), null));
+        } else {
+          String h = RANDOM.nextBoolean() ? "h1" : "h2";
+          nodes.add(new BoostModelShare.Node("HOST", null, null, null, h));
+          splits.get(h).add(new BoostModelShare.Split(t, i, RANDOM.nextInt(hostFeatures.get(h)),
+              RANDOM.nextGaussian() * 2));
+        }
+      }
+      guestTrees.add(nodes);
+    }
+    List<String> gNames = new ArrayList<>();
+    for (int j = 0; j < gf; j++) {
+      gNames.add("g_f" + j);
+    }
+    Map<String, BoostModelShare> m = new HashMap<>();
+    m.put("g", new BoostModelShare("guest", gNames, -0.4, guestTrees, List.of()));
+    for (String h : List.of("h1", "h2")) {
+      List<String> names = new ArrayList<>();
+      for (int j = 0; j < hostFeatures.get(h); j++) {
+        names.add(h + "_f" + j);
+      }
+      m.put(h, new BoostModelShare("host", names, 0, List.of(), splits.get(h)));
+    }
+    return m;
+  }
+
+  @Test
+  void treeSharesScoreEveryRowInChunksAsTheAssembledBoostedModel() {
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 1_003; i++) {
+      ids.add("c" + i);
+    }
+    Map<String, BoostModelShare> shares = treeShares(4, 3);
+    Map<String, double[]> gx = rows(ids, 3);
+    Map<String, double[]> h1x = rows(ids, 4);
+    Map<String, double[]> h2x = rows(ids, 2);
+    Net net = new Net();
+    List<Object> parts = new ArrayList<>();
+    net.hosts.put("h1", new BatchScoreHost("h1", "s", "g", "aligned", new SbtBatchScorer(shares.get("h1")),
+        want -> pick(h1x, want), (to, m) -> {
+          parts.add(m);
+          net.from("h1").send(to, m);
+        }));
+    net.hosts.put("h2", new BatchScoreHost("h2", "s", "g", "aligned", new SbtBatchScorer(shares.get("h2")),
+        want -> pick(h2x, want), net.from("h2")));
+    List<String> outIds = new ArrayList<>();
+    List<Double> outP = new ArrayList<>();
+    net.guest = new BatchScoreGuest("s", List.of("h1", "h2"), new SbtBatchScorer(shares.get("g")), rowsOf(ids, gx),
+        100, net.from("g"), new BatchScoreGuest.Sink() {
+          @Override
+          public void scored(int chunk, BatchScoreGuest.Chunk rows, double[] p) {
+            outIds.addAll(rows.ids());
+            for (double v : p) {
+              outP.add(v);
+            }
+          }
+
+          @Override
+          public void finished(long rows, int chunks) {}
+        });
+    net.guest.start();
+    net.run();
+
+    assertThat(net.guest.finished()).isTrue();
+    assertThat(outIds).isEqualTo(ids);
+    assertThat(net.chunkMessages).isEqualTo(2 * 11);
+    SbtBatchScorer.Part first = (SbtBatchScorer.Part) parts.get(0);
+    assertThat(first.routes()).hasSize(shares.get("h1").splits().size());
+    double lo = 1;
+    double hi = 0;
+    for (int i = 0; i < ids.size(); i++) {
+      String id = ids.get(i);
+      double want = BoostModelShare.assembledProbability(shares.get("g"), gx.get(id),
+          Map.of("h1", shares.get("h1"), "h2", shares.get("h2")), Map.of("h1", h1x.get(id), "h2", h2x.get(id)));
+      assertThat(outP.get(i)).isCloseTo(want, org.assertj.core.data.Offset.offset(1e-9));
+      lo = Math.min(lo, want);
+      hi = Math.max(hi, want);
+    }
+    assertThat(hi - lo).as("the trees separate rows").isGreaterThan(0.1);
+  }
+
+  @Test
+  void aTreePartMissingANodeOrOfTheWrongLengthFailsNamingTheHostAndATreeShareKeepsItsRole() {
+    Map<String, BoostModelShare> shares = treeShares(2, 2);
+    SbtBatchScorer guest = new SbtBatchScorer(shares.get("g"));
+    double[][] g = {{0.1, 0.2}, {0.3, -1}};
+    SbtBatchScorer.Part p1 = (SbtBatchScorer.Part) new SbtBatchScorer(shares.get("h1"))
+        .hostPart("s", 0, new double[][] {{1, 2, 3, 4}, {0, 0, 0, 0}});
+    SbtBatchScorer.Part p2 = (SbtBatchScorer.Part) new SbtBatchScorer(shares.get("h2"))
+        .hostPart("s", 0, new double[][] {{1, 2}, {0, 0}});
+    assertThat(guest.combine(g, Map.of("h1", p1, "h2", p2))).hasSize(2);
+    String missing = shares.get("h1").splits().isEmpty() ? "h2" : "h1";
+    Map<String, ChunkPart> lacking = new HashMap<>(Map.of("h1", p1, "h2", p2));
+    lacking.put(missing, new SbtBatchScorer.Part("s", 0, List.of()));
+    assertThatThrownBy(() -> guest.combine(g, lacking)).hasMessageContaining("host " + missing + " sent no route");
+    assertThatThrownBy(() -> guest.combine(new double[][] {{0.1, 0.2}}, Map.of("h1", p1, "h2", p2)))
+        .hasMessageContaining("for 1 rows");
+    assertThatThrownBy(() -> guest.combine(g, Map.of("h1", new LrBatchScorer.Part("s", 0, new double[2]))))
+        .hasMessageContaining("to a tree scoring job");
+    assertThatThrownBy(() -> guest.hostPart("s", 0, g)).hasMessageContaining("cannot score as a host");
+    assertThatThrownBy(() -> new SbtBatchScorer(shares.get("h1")).combine(new double[0][4], Map.of()))
+        .hasMessageContaining("only the guest");
+    assertThatThrownBy(() -> new SbtBatchScorer(new BoostModelShare("host", List.of("a"), 0, List.of(),
+        List.of(new BoostModelShare.Split(0, 0, 3, 1.0))))).hasMessageContaining("reads column 3 of 1");
+  }
 }

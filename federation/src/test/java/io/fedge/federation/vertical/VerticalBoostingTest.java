@@ -107,6 +107,57 @@ class VerticalBoostingTest {
         .isNotEmpty().allMatch(n -> "host".equals(n.host()) && n.feature() == null && n.threshold() == null);
   }
 
+  @Test
+  void partiesRestoredFromTheirKeptSharesScoreASessionAsTheTrainedParties() throws Exception {
+    FateSplit data = FateSplit.load("breast", 0.25, 5L);
+    Run run = train(data, TreeConfig.of(3, 3, 0.3, 8).withKeyBits(1024));
+    List<String> ids = data.guestTest().features().ids();
+    double[] online = score(run, ids);
+    BoostModelShare guestShare = roundTrip(BoostModelShare.ofGuest(data.guestTrain().features().features(),
+        run.guest().baseScore(), run.guest().trees()));
+    BoostModelShare hostShare = roundTrip(BoostModelShare.ofHost(data.hostTrain().features(), run.host().modelShare()));
+
+    // a fresh session after a restart: nothing of the trained parties but the shares on disk
+    InMemoryTransport t = new InMemoryTransport();
+    Map<String, double[]> results = new java.util.HashMap<>();
+    t.register(new VerticalEndpoint() {
+      @Override
+      public String partyId() {
+        return "hub";
+      }
+
+      @Override
+      public void receive(String from, VerticalMessage m) {
+        assertThat(from).isEqualTo("guest");
+        BoostMessages.ScoreResult r = (BoostMessages.ScoreResult) m;
+        results.put(r.requestId(), r.scores());
+      }
+    });
+    t.register(new BoostScoringParty("guest", "session-1", "guest", List.of("host"), guestShare,
+        data.guestTest().features(), t.outbox("guest")));
+    t.register(new BoostScoringParty("host", "session-1", "guest", List.of("host"), hostShare, data.hostTest(),
+        t.outbox("host")));
+    t.outbox("hub").send("guest", new BoostMessages.ScoreRequest("session-1", "s1", ids, true));
+    t.runUntilIdle();
+    assertThat(results.get("s1")).hasSize(ids.size());
+    for (int k = 0; k < ids.size(); k++) {
+      assertThat(results.get("s1")[k]).isCloseTo(online[k], within(1e-12));
+    }
+    // the host answered with decisions only: one per split node it owns, per requested row
+    assertThat(t.deliveredTo("guest").stream().filter(d -> d.from().equals("host"))).singleElement().satisfies(d -> {
+      BoostMessages.Routes r = (BoostMessages.Routes) d.message();
+      assertThat(r.routes()).hasSize(hostShare.splits().size());
+    });
+    // a host does not take score requests, nor the guest routes from a stranger; an unknown id fails
+    t.outbox("hub").send("host", new BoostMessages.ScoreRequest("session-1", "s2", ids, true));
+    org.assertj.core.api.Assertions.assertThatThrownBy(t::runUntilIdle).hasMessageContaining("restored host takes no");
+    t.outbox("hub").send("guest", new BoostMessages.ScoreRequest("session-1", "s3", List.of("nobody"), true));
+    org.assertj.core.api.Assertions.assertThatThrownBy(t::runUntilIdle)
+        .hasMessageContaining("no aligned row for a requested id");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new BoostScoringParty("guest", "session-1", "guest",
+        List.of("host"), hostShare, data.hostTest(), t.outbox("guest"))).hasMessageContaining("kept a host share");
+  }
+
   private static BoostModelShare roundTrip(BoostModelShare s) throws Exception {
     byte[] json = io.fedge.federation.wire.WireCodec.mapper().writeValueAsBytes(s);
     return io.fedge.federation.wire.WireCodec.mapper().readValue(json, BoostModelShare.class);

@@ -1,6 +1,7 @@
 package io.fedge.federation.vertical.relay;
 
 import io.fedge.federation.vertical.LrBatchScorer;
+import io.fedge.federation.vertical.SbtBatchScorer;
 import io.fedge.federation.vertical.VerticalMessage;
 import java.util.List;
 
@@ -23,6 +24,7 @@ public final class ScoreControl {
       }
     }
     VerticalCodec.register("score.LrPart", LrBatchScorer.Part.class);
+    VerticalCodec.register("score.SbtPart", SbtBatchScorer.Part.class);
     VerticalControl.register();
   }
 

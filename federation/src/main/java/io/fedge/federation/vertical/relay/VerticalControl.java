@@ -79,7 +79,8 @@ public final class VerticalControl {
    * share kept from the finished job {@code modelJob} (after a hub or agent restart, when the
    * job's own streams are gone). The party reads its share from disk, checks it against
    * {@code shareSha256} (the registry's commitment), reads the aligned rows through the consent of
-   * {@code modelJob} and announces a key for the session; {@code lr.ScoreRequest}s of the session
+   * {@code modelJob} and announces a key for the session; {@code lr.ScoreRequest}s (or, for a tree
+   * model, whose share file is {@code <modelJob>.sbt-share.json}, {@code boost.ScoreRequest}s) of the session
    * follow.
    */
   public record ScoringSession(String jobId, String modelJob, String role, String guest, List<String> hosts,
