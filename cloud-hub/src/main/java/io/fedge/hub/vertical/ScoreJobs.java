@@ -223,6 +223,11 @@ public final class ScoreJobs {
       throw invalid(422, "model " + modelId + " is not a split vertical model; batch scoring runs only models "
           + "trained by a vertical job");
     }
+    String objective = spec.path("objective").asText("binary");
+    if (!"binary".equals(objective)) {
+      throw invalid(422, "model " + modelId + " has objective " + objective + "; batch scoring stores one probability "
+          + "per row and runs binary models only (score regression and multiclass models online)");
+    }
     String guest = spec.get("guest").asText();
     Map<String, List<String>> features = new LinkedHashMap<>();
     spec.get("features").fields().forEachRemaining(e -> {

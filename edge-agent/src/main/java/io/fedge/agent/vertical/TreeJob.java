@@ -177,7 +177,7 @@ final class TreeJob {
     if (!trainedReported && (guest != null ? guest.trained() : m instanceof BoostMessages.Done)) {
       trainedReported = true;
       String digest = keepShare(guest != null
-          ? BoostModelShare.ofGuest(stage.features(), guest.baseScore(), guest.trees())
+          ? BoostModelShare.ofGuest(stage.features(), guest.baseScore(), guest.trees(), stage.config().objective())
           : BoostModelShare.ofHost(stage.features(), host.modelShare()));
       LOG.info("vertical job {}: trees trained as {} in {} s", jobId, stage.role(),
           String.format("%.1f", (System.nanoTime() - startedNanos) / 1e9));

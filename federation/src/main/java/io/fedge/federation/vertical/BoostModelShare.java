@@ -16,9 +16,11 @@ import java.util.Map;
  * @param baseScore the guest's initial margin (log-odds of the training labels); 0 for a host
  * @param trees guest: each tree's nodes in heap order (null where the tree has no node); empty for a host
  * @param splits host: its splits by (tree, node); empty for the guest
+ * @param objective guest: the model's {@link Objective} ({@code binary}, {@code regression},
+ *     {@code multiclass:K}, tree t adding to class t mod K); null (older files, hosts) means binary
  */
 public record BoostModelShare(String role, List<String> features, double baseScore, List<List<Node>> trees,
-    List<Split> splits) {
+    List<Split> splits, String objective) {
 
   /**
    * A guest-side node. {@code kind} LEAF has {@code weight}; GUEST has {@code feature} and
@@ -34,10 +36,28 @@ public record BoostModelShare(String role, List<String> features, double baseSco
     trees = trees == null ? List.of() : trees.stream().map(t -> java.util.Collections.unmodifiableList(new ArrayList<>(t)))
         .toList();
     splits = splits == null ? List.of() : List.copyOf(splits);
+    objective = objective == null ? Objective.BINARY.toString() : Objective.parse(objective).toString();
+  }
+
+  /** A binary model's share. */
+  public BoostModelShare(String role, List<String> features, double baseScore, List<List<Node>> trees,
+      List<Split> splits) {
+    this(role, features, baseScore, trees, splits, null);
+  }
+
+  /** The objective that turns the summed tree margins into predictions. */
+  public Objective model() {
+    return Objective.parse(objective);
+  }
+
+  /** The guest's share of a binary model after training. */
+  public static BoostModelShare ofGuest(List<String> features, double baseScore, List<BoostTree> trees) {
+    return ofGuest(features, baseScore, trees, Objective.BINARY);
   }
 
   /** The guest's share after training. */
-  public static BoostModelShare ofGuest(List<String> features, double baseScore, List<BoostTree> trees) {
+  public static BoostModelShare ofGuest(List<String> features, double baseScore, List<BoostTree> trees,
+      Objective objective) {
     List<List<Node>> out = new ArrayList<>();
     for (BoostTree t : trees) {
       List<Node> nodes = new ArrayList<>();
@@ -54,7 +74,7 @@ public record BoostModelShare(String role, List<String> features, double baseSco
       }
       out.add(nodes);
     }
-    return new BoostModelShare("guest", features, baseScore, out, List.of());
+    return new BoostModelShare("guest", features, baseScore, out, List.of(), objective.toString());
   }
 
   /** A host's share after training (splits sorted by tree and node). */

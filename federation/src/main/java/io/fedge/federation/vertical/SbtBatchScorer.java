@@ -101,9 +101,11 @@ public final class SbtBatchScorer implements BatchScorer {
       }
       decisions.put(e.getKey(), byNode);
     }
-    double[] prob = new double[rows.length];
+    Objective objective = share.model();
+    int classes = objective.models();
+    double[] z = new double[rows.length * classes]; // class-major margins, as Objective.predict takes them
+    java.util.Arrays.fill(z, share.baseScore());
     for (int k = 0; k < rows.length; k++) {
-      double z = share.baseScore();
       for (int t = 0; t < share.trees().size(); t++) {
         List<BoostModelShare.Node> nodes = share.trees().get(t);
         int i = 0;
@@ -113,7 +115,7 @@ public final class SbtBatchScorer implements BatchScorer {
             throw new VerticalException("tree " + t + " of the guest's share has no node " + i);
           }
           if ("LEAF".equals(n.kind())) {
-            z += n.weight();
+            z[(t % classes) * rows.length + k] += n.weight();
             break;
           }
           boolean left;
@@ -130,8 +132,7 @@ public final class SbtBatchScorer implements BatchScorer {
           i = left ? 2 * i + 1 : 2 * i + 2;
         }
       }
-      prob[k] = 1 / (1 + Math.exp(-z));
     }
-    return prob;
+    return objective.predict(z);
   }
 }

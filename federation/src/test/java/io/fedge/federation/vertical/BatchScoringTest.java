@@ -302,6 +302,63 @@ class BatchScoringTest {
   }
 
   @Test
+  void treeSharesOfRegressionAndMulticlassModelsPredictWithTheirObjective() {
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      ids.add("c" + i);
+    }
+    Map<String, BoostModelShare> shares = treeShares(6, 3);
+    BoostModelShare g = shares.get("g");
+    Map<String, double[]> gx = rows(ids, 3);
+    Map<String, double[]> h1x = rows(ids, 4);
+    Map<String, double[]> h2x = rows(ids, 2);
+    double[][] guestRows = ids.stream().map(gx::get).toArray(double[][]::new);
+    Map<String, ChunkPart> parts = Map.of(
+        "h1", new SbtBatchScorer(shares.get("h1")).hostPart("s", 0, ids.stream().map(h1x::get).toArray(double[][]::new)),
+        "h2", new SbtBatchScorer(shares.get("h2")).hostPart("s", 0, ids.stream().map(h2x::get).toArray(double[][]::new)));
+    Map<String, BoostModelShare> hosts = Map.of("h1", shares.get("h1"), "h2", shares.get("h2"));
+
+    double[] regression = new SbtBatchScorer(new BoostModelShare("guest", g.features(), g.baseScore(), g.trees(),
+        List.of(), "regression")).combine(guestRows, parts);
+    assertThat(regression).hasSize(ids.size());
+    for (int k = 0; k < ids.size(); k++) {
+      String id = ids.get(k);
+      assertThat(regression[k]).as("the summed margin of row %d", k)
+          .isCloseTo(margin(g, gx.get(id), hosts, h1x.get(id), h2x.get(id)), org.assertj.core.data.Offset.offset(1e-9));
+    }
+
+    int classes = 3;
+    double[] multi = new SbtBatchScorer(new BoostModelShare("guest", g.features(), 0, g.trees(), List.of(),
+        "multiclass:3")).combine(guestRows, parts);
+    assertThat(multi).hasSize(ids.size() * classes);
+    for (int k = 0; k < ids.size(); k++) {
+      String id = ids.get(k);
+      double[] z = new double[classes];
+      for (int c = 0; c < classes; c++) {
+        List<List<BoostModelShare.Node>> only = new ArrayList<>(); // the trees of class c (tree t adds to class t mod K)
+        for (int t = 0; t < g.trees().size(); t++) {
+          only.add(t % classes == c ? g.trees().get(t) : List.of(new BoostModelShare.Node("LEAF", 0.0, null, null, null)));
+        }
+        z[c] = margin(new BoostModelShare("guest", g.features(), 0, only, List.of()), gx.get(id), hosts, h1x.get(id),
+            h2x.get(id));
+      }
+      double max = Math.max(z[0], Math.max(z[1], z[2]));
+      double sum = Math.exp(z[0] - max) + Math.exp(z[1] - max) + Math.exp(z[2] - max);
+      for (int c = 0; c < classes; c++) {
+        assertThat(multi[k * classes + c]).as("P(class %d) of row %d", c, k)
+            .isCloseTo(Math.exp(z[c] - max) / sum, org.assertj.core.data.Offset.offset(1e-9));
+      }
+    }
+  }
+
+  /** The binary model's margin (log-odds of its assembled probability). */
+  private static double margin(BoostModelShare guest, double[] g, Map<String, BoostModelShare> hosts, double[] h1,
+      double[] h2) {
+    double p = BoostModelShare.assembledProbability(guest, g, hosts, Map.of("h1", h1, "h2", h2));
+    return Math.log(p / (1 - p));
+  }
+
+  @Test
   void aTreePartMissingANodeOrOfTheWrongLengthFailsNamingTheHostAndATreeShareKeepsItsRole() {
     Map<String, BoostModelShare> shares = treeShares(2, 2);
     SbtBatchScorer guest = new SbtBatchScorer(shares.get("g"));
