@@ -597,7 +597,8 @@ public final class VerticalJobs implements AutoCloseable {
       for (String d : s.parties()) {
         VerticalSpec.Party p = s.party(d);
         link.send(session, d, new VerticalControl.ScoringSession(session, s.id(), d.equals(s.guest().device())
-            ? "guest" : "host", s.guest().device(), hosts, s.aligned(), p.features(), p.label(), job.shares.get(d)));
+            ? "guest" : "host", s.guest().device(), hosts, s.aligned(), p.features(), p.label(), job.shares.get(d),
+            s.objective().toString()));
       }
       job.scoringSession = session;
     }

@@ -9,6 +9,7 @@ import io.fedge.federation.vertical.LrGuest;
 import io.fedge.federation.vertical.LrHost;
 import io.fedge.federation.vertical.LrModelShare;
 import io.fedge.federation.vertical.LrParty;
+import io.fedge.federation.vertical.Objective;
 import io.fedge.federation.vertical.Outbox;
 import io.fedge.federation.vertical.PartyTable;
 import io.fedge.federation.vertical.VerticalException;
@@ -95,7 +96,7 @@ final class KeptShares {
     }
     List<String> ids = new ArrayList<>();
     List<double[]> values = new ArrayList<>();
-    List<Integer> labels = new ArrayList<>();
+    List<Double> labels = new ArrayList<>();
     int f = s.features().size();
     consent.get().access(s.modelJob()).readRows(s.aligned(), cols, row -> {
       ids.add((String) row[0]);
@@ -105,16 +106,17 @@ final class KeptShares {
       }
       values.add(x);
       if (guest) {
-        labels.add((int) number(row[1 + f], s.label()));
+        labels.add(number(row[1 + f], s.label()));
       }
       return true;
     });
     PartyTable table = new PartyTable(ids, s.features(), values.toArray(new double[0][]));
     LrParty p = guest
-        ? new LrGuest(self, VerticalPacket.HUB, new GuestTable(table, labels.stream().mapToInt(Integer::intValue).toArray()), out)
+        ? new LrGuest(self, VerticalPacket.HUB, new GuestTable(table, labels.stream().mapToDouble(Double::doubleValue).toArray()), out)
         : new LrHost(self, VerticalPacket.HUB, table, out);
     p.useScoringTable(table);
-    p.restore(s.jobId(), s.guest(), s.hosts(), share);
+    p.restore(s.jobId(), s.guest(), s.hosts(), share,
+        s.objective() == null ? Objective.BINARY : Objective.parse(s.objective()));
     return p;
   }
 

@@ -130,7 +130,7 @@ public final class LrGuest extends LrParty {
         z[k] += h[k];
       }
     }
-    Objective objective = config.objective();
+    Objective objective = objective();
     double[] prob = objective.predict(z);
     pending.remove(requestId);
     if (p.epoch() >= 0) {

@@ -32,6 +32,8 @@ public abstract class LrParty implements VerticalEndpoint {
   protected final Outbox outbox;
 
   protected LrConfig config;
+  /** The objective of a model restored from its kept share (no job configuration then). */
+  private Objective restoredObjective;
   protected String jobId;
   protected String guestId;
   protected List<String> hostIds;
@@ -106,9 +108,9 @@ public abstract class LrParty implements VerticalEndpoint {
    *
    * @throws VerticalException if the share is not this party's or its columns differ from the table's
    */
-  public void restore(String jobId, String guest, List<String> hosts, LrModelShare share) {
+  public void restore(String jobId, String guest, List<String> hosts, LrModelShare share, Objective objective) {
     if (!id.equals(share.party()) || !share.features().equals(table.features()) || share.intercept() != hasIntercept()
-        || share.weights().length != table.featureCount() + (hasIntercept() ? 1 : 0)) {
+        || share.weights().length != objective.models() * (table.featureCount() + (hasIntercept() ? 1 : 0))) {
       throw new VerticalException("the kept model share does not fit " + id + "'s columns " + table.features());
     }
     this.jobId = jobId;
@@ -117,6 +119,7 @@ public abstract class LrParty implements VerticalEndpoint {
     this.columns = share.weights().length;
     this.standardizer = share.standardizer();
     this.weights = share.weights().clone();
+    this.restoredObjective = objective;
     this.trained = true;
   }
 
@@ -128,6 +131,9 @@ public abstract class LrParty implements VerticalEndpoint {
   /** The job's objective (known once the arbiter's setup arrived). */
   public Objective objective() {
     if (config == null) {
+      if (restoredObjective != null) {
+        return restoredObjective;
+      }
       throw new VerticalException(id + " has no job configuration yet");
     }
     return config.objective();
@@ -149,7 +155,7 @@ public abstract class LrParty implements VerticalEndpoint {
 
   /** Models trained side by side (K for multiclass, else 1). */
   protected int models() {
-    return config.objective().models();
+    return objective().models();
   }
 
   /** Model a mini-batch trains: the arbiter repeats each batch once per model. */

@@ -81,8 +81,9 @@ public final class VerticalControl {
    * {@code shareSha256} (the registry's commitment), reads the aligned rows through the consent of
    * {@code modelJob} and announces a key for the session; {@code lr.ScoreRequest}s (or, for a tree
    * model, whose share file is {@code <modelJob>.sbt-share.json}, {@code boost.ScoreRequest}s) of the session
-   * follow.
+   * follow. {@code objective} is the model's ({@code binary}, {@code regression},
+   * {@code multiclass:K}); null from an older hub means binary.
    */
   public record ScoringSession(String jobId, String modelJob, String role, String guest, List<String> hosts,
-      String aligned, List<String> features, String label, String shareSha256) {}
+      String aligned, List<String> features, String label, String shareSha256, String objective) {}
 }
