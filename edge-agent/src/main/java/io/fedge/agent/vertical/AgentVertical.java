@@ -431,12 +431,12 @@ public final class AgentVertical implements AutoCloseable {
       ids.add((String) row[0]);
       double[] x = new double[f];
       for (int j = 0; j < f; j++) {
-        x[j] = number(row[1 + j], s.features().get(j));
+        x[j] = Cells.number(row[1 + j], s.features().get(j));
       }
       values.add(x);
       if (guest) {
         // checked against the job's objective (binary, regression, multiclass) when training starts
-        labels.add(number(row[1 + f], s.label()));
+        labels.add(Cells.number(row[1 + f], s.label()));
       }
       return true;
     });
@@ -463,16 +463,6 @@ public final class AgentVertical implements AutoCloseable {
         train.size(), job.testRows.size(), s.aligned());
   }
 
-  private static double number(Object v, String column) {
-    if (v instanceof Number n) {
-      return n.doubleValue();
-    }
-    if (v instanceof Boolean b) {
-      return b ? 1 : 0;
-    }
-    throw new DataException("column '" + column + "' has a " + (v == null ? "missing" : "non-numeric")
-        + " value; clean the dataset first");
-  }
 
   private void evaluate(Job job) {
     if (job.lr == null || !job.lr.trained()) {

@@ -191,7 +191,7 @@ public final class BatchScoring {
         ids.add((String) r[0]);
         x[k] = new double[f];
         for (int j = 0; j < f; j++) {
-          x[k][j] = number(r[1 + j], features.get(j));
+          x[k][j] = Cells.number(r[1 + j], features.get(j));
         }
         carried[k] = withLabel ? r[1 + f] : null;
       }
@@ -283,21 +283,11 @@ public final class BatchScoring {
     for (Map.Entry<String, Object[]> e : rows.entrySet()) {
       double[] x = new double[features.size()];
       for (int j = 0; j < x.length; j++) {
-        x[j] = number(e.getValue()[j], features.get(j));
+        x[j] = Cells.number(e.getValue()[j], features.get(j));
       }
       out.put(e.getKey(), x);
     }
     return out;
   }
 
-  private static double number(Object v, String column) {
-    if (v instanceof Number n) {
-      return n.doubleValue();
-    }
-    if (v instanceof Boolean b) {
-      return b ? 1 : 0;
-    }
-    throw new DataException("column '" + column + "' has a " + (v == null ? "missing" : "non-numeric")
-        + " value; clean the dataset first");
-  }
 }

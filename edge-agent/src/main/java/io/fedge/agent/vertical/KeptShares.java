@@ -102,11 +102,11 @@ final class KeptShares {
       ids.add((String) row[0]);
       double[] x = new double[f];
       for (int j = 0; j < f; j++) {
-        x[j] = number(row[1 + j], s.features().get(j));
+        x[j] = Cells.number(row[1 + j], s.features().get(j));
       }
       values.add(x);
       if (guest) {
-        labels.add(number(row[1 + f], s.label()));
+        labels.add(Cells.number(row[1 + f], s.label()));
       }
       return true;
     });
@@ -171,7 +171,7 @@ final class KeptShares {
       ids.add((String) row[0]);
       double[] x = new double[f];
       for (int j = 0; j < f; j++) {
-        x[j] = number(row[1 + j], share.features().get(j));
+        x[j] = Cells.number(row[1 + j], share.features().get(j));
       }
       values.add(x);
       return true;
@@ -180,13 +180,4 @@ final class KeptShares {
     return new BoostScoringParty(self, s.jobId(), s.guest(), s.hosts(), share, table, out);
   }
 
-  private static double number(Object v, String column) {
-    if (v instanceof Number n) {
-      return n.doubleValue();
-    }
-    if (v instanceof Boolean b) {
-      return b ? 1 : 0;
-    }
-    throw new DataException("column '" + column + "' has a " + (v == null ? "missing" : "non-numeric") + " value");
-  }
 }

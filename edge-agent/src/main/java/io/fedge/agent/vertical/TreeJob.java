@@ -118,12 +118,12 @@ final class TreeJob {
       ids.add((String) row[0]);
       double[] x = new double[f];
       for (int j = 0; j < f; j++) {
-        x[j] = number(row[1 + j], s.features().get(j));
+        x[j] = Cells.number(row[1 + j], s.features().get(j));
       }
       values.add(x);
       if (isGuest) {
         // checked against the job's objective (binary, regression, multiclass) when the guest starts
-        y.add(number(row[1 + f], s.label()));
+        y.add(Cells.number(row[1 + f], s.label()));
       }
       return true;
     });
@@ -214,16 +214,6 @@ final class TreeJob {
     channel.report(new StageReport(jobId, "test", true, null, y.length, metrics, null));
   }
 
-  private static double number(Object v, String column) {
-    if (v instanceof Number n) {
-      return n.doubleValue();
-    }
-    if (v instanceof Boolean b) {
-      return b ? 1 : 0;
-    }
-    throw new DataException("column '" + column + "' has a " + (v == null ? "missing" : "non-numeric")
-        + " value; clean the dataset first");
-  }
 
   /**
    * Keeps the share as {@code <sharesDir>/<jobId>.sbt-share.json}, owner-only, and returns the
