@@ -324,7 +324,7 @@ public final class ScoreJobs {
     }
     boolean approved = d.approved();
     String reason = d.basis();
-    if (approved && !covers(d.reads(), job.reads(deviceId))) {
+    if (approved && !DatasetColumns.covers(d.reads(), job.reads(deviceId))) {
       approved = false;
       reason = "approval does not cover every dataset and column the job reads";
     }
@@ -344,14 +344,6 @@ public final class ScoreJobs {
     }
   }
 
-  private static boolean covers(List<DatasetColumns> approved, List<DatasetColumns> reads) {
-    for (DatasetColumns r : reads) {
-      if (approved.stream().noneMatch(a -> a.dataset().equals(r.dataset()) && a.columns().containsAll(r.columns()))) {
-        return false;
-      }
-    }
-    return true;
-  }
 
   private void start(Job job) {
     job.state = State.SCORING;

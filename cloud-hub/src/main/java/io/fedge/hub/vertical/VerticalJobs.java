@@ -196,7 +196,7 @@ public final class VerticalJobs implements AutoCloseable {
     }
     boolean approved = d.approved();
     String reason = d.basis();
-    if (approved && !covers(d.reads(), job.spec.reads(deviceId))) {
+    if (approved && !DatasetColumns.covers(d.reads(), job.spec.reads(deviceId))) {
       approved = false;
       reason = "approval does not cover every dataset and column the job reads";
     }
@@ -220,14 +220,6 @@ public final class VerticalJobs implements AutoCloseable {
     }));
   }
 
-  private static boolean covers(List<DatasetColumns> approved, List<DatasetColumns> reads) {
-    for (DatasetColumns r : reads) {
-      if (approved.stream().noneMatch(a -> a.dataset().equals(r.dataset()) && a.columns().containsAll(r.columns()))) {
-        return false;
-      }
-    }
-    return true;
-  }
 
   /** Fails jobs whose consent window passed; call periodically. */
   public void tick() {

@@ -18,7 +18,6 @@ import io.fedge.federation.wire.WireCodec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -214,7 +213,6 @@ final class TreeJob {
     channel.report(new StageReport(jobId, "test", true, null, y.length, metrics, null));
   }
 
-
   /**
    * Keeps the share as {@code <sharesDir>/<jobId>.sbt-share.json}, owner-only, and returns the
    * SHA-256 of the file's bytes (the party's commitment in the registry). A host's file holds its
@@ -224,15 +222,9 @@ final class TreeJob {
     try {
       byte[] bytes = WireCodec.mapper().writeValueAsBytes(share);
       Files.createDirectories(sharesDir);
-      Path f = sharesDir.resolve(jobId + ".sbt-share.json");
-      Path tmp = sharesDir.resolve(jobId + ".sbt-share.json.tmp");
-      Files.write(tmp, bytes);
-      try {
-        Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
-      } catch (UnsupportedOperationException e) {
-        // not a POSIX file system
-      }
-      Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      // owner-only from creation, then moved into place (no moment at which the host's thresholds are readable)
+      io.fedge.provisioning.Pem.writeSecret(sharesDir.resolve(jobId + ".sbt-share.json"),
+          new String(bytes, java.nio.charset.StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
     } catch (IOException e) {
       throw new DataException("cannot keep the model share of job " + jobId + ": " + e.getMessage());

@@ -12,4 +12,14 @@ public record DatasetColumns(String dataset, List<String> columns) {
   public DatasetColumns {
     columns = columns == null ? List.of() : List.copyOf(columns);
   }
+
+  /** Whether {@code approved} covers every read: the same dataset with at least its columns. */
+  public static boolean covers(List<DatasetColumns> approved, List<DatasetColumns> reads) {
+    for (DatasetColumns r : reads) {
+      if (approved.stream().noneMatch(a -> a.dataset().equals(r.dataset()) && a.columns().containsAll(r.columns()))) {
+        return false;
+      }
+    }
+    return true;
+  }
 }
