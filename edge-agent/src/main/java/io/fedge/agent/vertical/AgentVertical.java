@@ -417,43 +417,22 @@ public final class AgentVertical implements AutoCloseable {
       return;
     }
     boolean guest = "guest".equals(s.role());
-    List<String> cols = new ArrayList<>();
-    cols.add(ALIGNED_ID);
-    cols.addAll(s.features());
-    if (guest) {
-      cols.add(s.label());
-    }
-    List<String> ids = new ArrayList<>();
-    List<double[]> values = new ArrayList<>();
-    List<Double> labels = new ArrayList<>();
-    int f = s.features().size();
-    consent.get().access(job.id).readRows(s.aligned(), cols, row -> {
-      ids.add((String) row[0]);
-      double[] x = new double[f];
-      for (int j = 0; j < f; j++) {
-        x[j] = Cells.number(row[1 + j], s.features().get(j));
-      }
-      values.add(x);
-      if (guest) {
-        // checked against the job's objective (binary, regression, multiclass) when training starts
-        labels.add(Cells.number(row[1 + f], s.label()));
-      }
-      return true;
-    });
+    AlignedRows rows = AlignedRows.read(consent.get().access(job.id), s.aligned(), s.features(),
+        guest ? s.label() : null);
+    List<String> ids = rows.table().ids();
     List<Integer> train = new ArrayList<>();
     for (int i = 0; i < ids.size(); i++) {
       (TestSplit.isTest(s.seed(), ids.get(i), s.testFraction()) ? job.testRows : train).add(i);
     }
-    job.full = new PartyTable(ids, s.features(), values.toArray(new double[0][]));
-    PartyTable trainTable = new PartyTable(train.stream().map(ids::get).toList(), s.features(),
-        train.stream().map(values::get).toArray(double[][]::new));
+    job.full = rows.table();
+    PartyTable trainTable = rows.subset(train);
     job.lrStage = s;
     link().announce(job.id, credentials.get().chain());
     io.fedge.federation.vertical.Outbox out = (to, msg) -> link().send(job.id, to, msg);
     String self = uplink.deviceId();
     if (guest) {
-      job.labels = labels.stream().mapToDouble(Double::doubleValue).toArray();
-      double[] trainLabels = train.stream().mapToDouble(i -> job.labels[i]).toArray();
+      job.labels = rows.labels();
+      double[] trainLabels = rows.labelsAt(train);
       job.lr = new LrGuest(self, VerticalPacket.HUB, new GuestTable(trainTable, trainLabels), out);
     } else {
       job.lr = new LrHost(self, VerticalPacket.HUB, trainTable, out);

@@ -22,7 +22,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.function.Supplier;
@@ -88,31 +87,11 @@ final class KeptShares {
           + ", the registry recorded " + s.shareSha256() + ": it was changed; this party cannot score for the model");
     }
     boolean guest = "guest".equals(s.role());
-    List<String> cols = new ArrayList<>();
-    cols.add(AgentVertical.ALIGNED_ID);
-    cols.addAll(s.features());
-    if (guest) {
-      cols.add(s.label());
-    }
-    List<String> ids = new ArrayList<>();
-    List<double[]> values = new ArrayList<>();
-    List<Double> labels = new ArrayList<>();
-    int f = s.features().size();
-    consent.get().access(s.modelJob()).readRows(s.aligned(), cols, row -> {
-      ids.add((String) row[0]);
-      double[] x = new double[f];
-      for (int j = 0; j < f; j++) {
-        x[j] = Cells.number(row[1 + j], s.features().get(j));
-      }
-      values.add(x);
-      if (guest) {
-        labels.add(Cells.number(row[1 + f], s.label()));
-      }
-      return true;
-    });
-    PartyTable table = new PartyTable(ids, s.features(), values.toArray(new double[0][]));
+    AlignedRows rows = AlignedRows.read(consent.get().access(s.modelJob()), s.aligned(), s.features(),
+        guest ? s.label() : null);
+    PartyTable table = rows.table();
     LrParty p = guest
-        ? new LrGuest(self, VerticalPacket.HUB, new GuestTable(table, labels.stream().mapToDouble(Double::doubleValue).toArray()), out)
+        ? new LrGuest(self, VerticalPacket.HUB, new GuestTable(table, rows.labels()), out)
         : new LrHost(self, VerticalPacket.HUB, table, out);
     p.useScoringTable(table);
     p.restore(s.jobId(), s.guest(), s.hosts(), share,
@@ -161,22 +140,7 @@ final class KeptShares {
     } catch (IOException e) {
       throw new DataException("the kept tree share of job " + s.modelJob() + " is unreadable: " + e.getMessage());
     }
-    List<String> cols = new ArrayList<>();
-    cols.add(AgentVertical.ALIGNED_ID);
-    cols.addAll(share.features());
-    List<String> ids = new ArrayList<>();
-    List<double[]> values = new ArrayList<>();
-    int f = share.features().size();
-    consent.get().access(s.modelJob()).readRows(s.aligned(), cols, row -> {
-      ids.add((String) row[0]);
-      double[] x = new double[f];
-      for (int j = 0; j < f; j++) {
-        x[j] = Cells.number(row[1 + j], share.features().get(j));
-      }
-      values.add(x);
-      return true;
-    });
-    PartyTable table = new PartyTable(ids, share.features(), values.toArray(new double[0][]));
+    PartyTable table = AlignedRows.read(consent.get().access(s.modelJob()), s.aligned(), share.features(), null).table();
     return new BoostScoringParty(self, s.jobId(), s.guest(), s.hosts(), share, table, out);
   }
 

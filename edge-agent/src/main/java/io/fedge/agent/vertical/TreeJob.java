@@ -103,29 +103,8 @@ final class TreeJob {
     if (isGuest && s.config() == null) {
       throw new IllegalStateException("the tree stage names no tree configuration");
     }
-    List<String> cols = new ArrayList<>();
-    cols.add(AgentVertical.ALIGNED_ID);
-    cols.addAll(s.features());
-    if (isGuest) {
-      cols.add(s.label());
-    }
-    List<String> ids = new ArrayList<>();
-    List<double[]> values = new ArrayList<>();
-    List<Double> y = new ArrayList<>();
-    int f = s.features().size();
-    access.readRows(s.aligned(), cols, row -> {
-      ids.add((String) row[0]);
-      double[] x = new double[f];
-      for (int j = 0; j < f; j++) {
-        x[j] = Cells.number(row[1 + j], s.features().get(j));
-      }
-      values.add(x);
-      if (isGuest) {
-        // checked against the job's objective (binary, regression, multiclass) when the guest starts
-        y.add(Cells.number(row[1 + f], s.label()));
-      }
-      return true;
-    });
+    AlignedRows rows = AlignedRows.read(access, s.aligned(), s.features(), isGuest ? s.label() : null);
+    List<String> ids = rows.table().ids();
     List<Integer> train = new ArrayList<>();
     for (int i = 0; i < ids.size(); i++) {
       (TestSplit.isTest(s.seed(), ids.get(i), s.testFraction()) ? testRows : train).add(i);
@@ -133,15 +112,14 @@ final class TreeJob {
     if (train.size() < 2) {
       throw new DataException("the aligned dataset " + s.aligned() + " leaves " + train.size() + " training rows");
     }
-    full = new PartyTable(ids, s.features(), values.toArray(new double[0][]));
-    PartyTable trainTable = new PartyTable(train.stream().map(ids::get).toList(), s.features(),
-        train.stream().map(values::get).toArray(double[][]::new));
+    full = rows.table();
+    PartyTable trainTable = rows.subset(train);
     stage = s;
     startedNanos = System.nanoTime();
     io.fedge.federation.vertical.Outbox out = channel::send;
     if (isGuest) {
-      labels = y.stream().mapToDouble(Double::doubleValue).toArray();
-      double[] trainLabels = train.stream().mapToDouble(i -> labels[i]).toArray();
+      labels = rows.labels();
+      double[] trainLabels = rows.labelsAt(train);
       guest = new BoostGuest(self, jobId, s.config(), new GuestTable(trainTable, trainLabels), s.hosts(), out,
           ModArith.best());
       guest.useScoringTable(full);
